@@ -208,6 +208,12 @@ export interface ServiceDef {
   payloadRoot: string;
   /** for queries: which entity fields are query parameters and where they go in queryByParameter */
   queryParams?: { field: string; xpath: string }[];
+  /**
+   * for queries: where the response carries its records — `records` is the path from the
+   * response root to each repeated record element, `payloadRoot` the path from a record to the
+   * entity payload (the entity's field paths apply below it, as in the register message)
+   */
+  responseRecords?: { records: string; payloadRoot: string };
   source: SourceRef;
 }
 
