@@ -1,0 +1,111 @@
+import { ParseOption, XmlDocument, XmlParseError } from 'libxml2-wasm';
+import { decodeXmlBytes } from './encoding.js';
+import { XmlInputError, type XmlInputErrorCode } from './errors.js';
+import { prescan } from './prescan.js';
+
+export { XmlInputError, type XmlInputErrorCode } from './errors.js';
+export { decodeXmlBytes, type DecodedXml } from './encoding.js';
+
+export interface ParseXmlOptions {
+  /** refuse inputs larger than this many bytes (UTF-8 bytes for strings); default 50 MB */
+  maxBytes?: number;
+  /** refuse element nesting deeper than this; default 256 (libxml2 itself stops at 2048) */
+  maxDepth?: number;
+  /** only for messages and positions */
+  fileName?: string;
+}
+
+export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 256;
+
+/*
+ * Options for hostile input. Never NOENT (entity substitution) nor DTDLOAD/DTDATTR/DTDVALID
+ * (external subset), NO_XXE and NONET as a second fence, IGNORE_ENC because we always hand
+ * libxml2 UTF-8 ourselves (a GBK declaration left in the text must not re-decode it), BIG_LINES
+ * for truthful positions in long files. HUGE lifts libxml2's fixed 10 MB text-node and 256-depth
+ * caps: our own maxBytes and maxDepth (checked before parsing) are the limits that count, and
+ * entity declarations never reach libxml2.
+ */
+const PARSE_OPTIONS =
+  ParseOption.XML_PARSE_NONET |
+  ParseOption.XML_PARSE_NO_XXE |
+  ParseOption.XML_PARSE_NO_SYS_CATALOG |
+  ParseOption.XML_PARSE_IGNORE_ENC |
+  ParseOption.XML_PARSE_BIG_LINES |
+  ParseOption.XML_PARSE_HUGE;
+
+/**
+ * Parse XML from outside (platform responses, test-package files). The caller owns the
+ * returned document and must dispose() it; prefer withXml.
+ */
+export function parseXml(input: string | Uint8Array, opts: ParseXmlOptions = {}): XmlDocument {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const where = opts.fileName !== undefined ? { fileName: opts.fileName } : {};
+
+  let text: string;
+  let utf8: Uint8Array | null = null;
+  if (typeof input === 'string') {
+    // cheap bound first: a UTF-16 unit is at most 3 UTF-8 bytes
+    if (input.length > maxBytes || (input.length * 3 > maxBytes && Buffer.byteLength(input, 'utf8') > maxBytes)) {
+      throw new XmlInputError('too-large', `input is larger than the ${maxBytes}-byte limit`, where);
+    }
+    text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  } else {
+    if (input.byteLength > maxBytes) {
+      throw new XmlInputError('too-large', `input of ${input.byteLength} bytes is larger than the ${maxBytes}-byte limit`, where);
+    }
+    const decoded = decodeXmlBytes(input, opts.fileName);
+    text = decoded.text;
+    // plain UTF-8 bytes go to libxml2 untouched; anything else is re-encoded from the text
+    if (!decoded.transcoded && decoded.bom === null) utf8 = input;
+  }
+  if (text.trim() === '') throw new XmlInputError('malformed', 'the input is empty', where);
+
+  prescan(text, maxDepth, opts.fileName);
+
+  try {
+    return utf8 !== null
+      ? XmlDocument.fromBuffer(utf8, { option: PARSE_OPTIONS })
+      : XmlDocument.fromString(text, { option: PARSE_OPTIONS });
+  } catch (err) {
+    if (err instanceof XmlParseError) {
+      const first = err.details.find((d) => d.level >= 2) ?? err.details[0];
+      const message = (first?.message ?? err.message).trim();
+      const pos = first !== undefined ? { line: first.line, column: first.col } : {};
+      throw new XmlInputError(codeFor(message), message, { ...pos, ...where });
+    }
+    throw err;
+  }
+}
+
+function codeFor(libxmlMessage: string): XmlInputErrorCode {
+  if (/Excessive depth/i.test(libxmlMessage)) return 'too-deep';
+  if (/character encoding|Unsupported encoding|not proper UTF-8/i.test(libxmlMessage)) return 'encoding';
+  if (/amplification|entity/i.test(libxmlMessage) && /loop|amplification|Detected an entity reference loop/i.test(libxmlMessage)) return 'entity-declaration';
+  if (/Resource limit exceeded|too long|Huge input/i.test(libxmlMessage)) return 'too-large';
+  return 'malformed';
+}
+
+/**
+ * Parse, run fn, always dispose. If fn returns a promise the document lives until it settles.
+ */
+export function withXml<T>(input: string | Uint8Array, fn: (doc: XmlDocument) => T, opts?: ParseXmlOptions): T {
+  const doc = parseXml(input, opts);
+  let result: T;
+  try {
+    result = fn(doc);
+  } catch (err) {
+    doc.dispose();
+    throw err;
+  }
+  if (isThenable(result)) {
+    return Promise.resolve(result).finally(() => doc.dispose()) as T;
+  }
+  doc.dispose();
+  return result;
+}
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return typeof x === 'object' && x !== null && typeof (x as { then?: unknown }).then === 'function';
+}
