@@ -96,7 +96,7 @@ export interface DocumentTemplate {
   testPrefix: string;
   /** 'full' when header and sections are encoded; 'identity' for a name-only placeholder */
   depth: 'full' | 'identity';
-  /** WS 445 / WS 365 sub-datasets whose elements this document carries */
+  /** WS 445 / WS 365 sub-datasets whose elements this document carries (DatasetDef id or name; names not in datasets/ are warned about) */
   datasets: string[];
   header: {
     required: HeaderPart[];
@@ -154,6 +154,7 @@ export interface ValueSetDef {
   name: string;
   /** e.g. "WS 364.3 CV02.01.101", "GB/T 2261.1-2003" */
   standard: string;
+  /** empty for a code system the catalogue names but does not enumerate (ICD-10, LOINC …): checks can confirm the code system, not the code */
   concepts: ValueSetConcept[];
   /** false where sources disagree or only an unofficial source lists the codes */
   verified: boolean;
