@@ -1,0 +1,37 @@
+// Fixed-cost loopback server for bench/perf-generator.mjs, run as a child process so that the
+// generator's and the server's CPU are measured separately.
+//   GET  /hello  → 200 "hello world\n"
+//   POST /soap   → 200 a SOAP 1.1 envelope echoing the request body in a CDATA section
+// IPC: send 'cpu' → replies { cpu: process.cpuUsage() }.
+import http from 'node:http';
+
+const HELLO = Buffer.from('hello world\n');
+const HEAD = '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">' +
+  '<soap:Body><HIPMessageServerResponse xmlns="urn:hl7-org:v3"><HIPMessageServerResult><![CDATA[';
+const TAIL = ']]></HIPMessageServerResult></HIPMessageServerResponse></soap:Body></soap:Envelope>';
+
+const server = http.createServer((req, res) => {
+  if (req.method === 'GET' && req.url.startsWith('/hello')) {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': HELLO.length });
+    res.end(HELLO);
+    return;
+  }
+  if (req.method === 'POST' && req.url.startsWith('/soap')) {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const out = Buffer.from(HEAD + Buffer.concat(chunks).toString('utf8').replaceAll(']]>', ']]]]><![CDATA[>') + TAIL);
+      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8', 'content-length': out.length });
+      res.end(out);
+    });
+    return;
+  }
+  res.writeHead(404).end();
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => process.send?.({ port: server.address().port }));
+process.on('message', (m) => {
+  if (m === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+  if (m === 'exit') server.close(() => process.exit(0));
+});
+process.on('disconnect', () => process.exit(0));
