@@ -46,7 +46,9 @@ export function sampleValue(entry: EntryTemplate, catalog: Catalog, rng: Rng, wi
       };
     }
     const code = valueForFormat(fmt, rng, window, { codeLike: true });
-    return { value: code, coded: { code }, display: code };
+    // a value set the catalogue does not enumerate (ICD-10 …) still names the code system
+    const vs = entry.valueSet ? catalog.valueSets.get(entry.valueSet) : undefined;
+    return { value: code, coded: { code, ...(entry.valueSet ? { codeSystem: entry.valueSet } : {}), ...(vs ? { codeSystemName: vs.name } : {}) }, display: code };
   }
   if (entry.dataType === 'BL') {
     const v = rng.chance(0.5) ? 'true' : 'false';

@@ -57,6 +57,10 @@ export const RULES: readonly RuleDef[] = [
     '共享文档根元素应为 ClinicalDocument，交互消息根元素应为交互 ID（如 PRPA_IN201311UV02）。', 'Documents have root ClinicalDocument; messages have their interaction id as root.'),
   R('HT-PRE-FILENAME', 'PRE', 'warning', '测评文件命名约定（实践）', '文件名 {file} 与内容不符：{reason}', 'File name {file} does not match its content: {reason}',
     '按 EMR-SD-nn-…（文档）或 EMR-PL-nn-…-T01/F01（服务）命名，编号与内容一致。', 'Name files EMR-SD-nn-… (documents) or EMR-PL-nn-…-T01/F01 (services) consistent with content.'),
+  R('HT-PRE-INTERNAL', 'PRE', 'error', 'hutong', '校验本文件时发生内部错误：{reason}', 'Internal error while validating this file: {reason}',
+    '请将该文件与错误信息反馈给 hutong 维护者；其余文件的结果不受影响。', 'Report the file and message to the hutong maintainers; other files are unaffected.'),
+  R('HT-PRE-SOAP', 'PRE', 'error', 'SOAP 1.1 / SOAP 1.2', '无法从 SOAP 信封中取出 V3 消息：{reason}', 'Could not take the V3 message out of the SOAP envelope: {reason}',
+    '信封的 Body 中应以字符串或 CDATA 携带 V3 消息。', 'Carry the V3 message as a string or CDATA in the SOAP Body.'),
 
   // 2. XSD
   R('HT-XSD-INVALID', 'XSD', 'error', '{schema}', 'XML Schema 校验失败：{reason}', 'XML Schema validation failed: {reason}',
@@ -103,6 +107,8 @@ export const RULES: readonly RuleDef[] = [
     '使用标准分配的 OID。', 'Use the OID the standard assigns.'),
   R('HT-TPL-PQ-UNIT', 'TPL', 'warning', `${WST500} {clause}`, '数据元 {name}（{de}）单位应为 {expected}，实际为 {actual}。', 'Data element {name} ({de}) unit should be {expected}, found {actual}.',
     '使用模板规定的计量单位。', 'Use the unit the template gives.'),
+  R('HT-TPL-UNAVAILABLE', 'TPL', 'error', 'hutong', '模板规则层无法运行：{reason}', 'The template-rules layer could not run: {reason}',
+    '检查目录数据（shared-docs/、datasets/）是否完整。', 'Check that the catalogue (shared-docs/, datasets/) is complete.'),
 
   // 4. terminology
   R('HT-TERM-CODE-UNKNOWN', 'TERM', 'error', `${WS364} {valueSet}`, '{name} 的代码 {code} 不在值域 {valueSetName}（{valueSet}）中。', '{name} code {code} is not in value set {valueSetName} ({valueSet}).',
@@ -115,6 +121,8 @@ export const RULES: readonly RuleDef[] = [
     '如为本地代码系统，请在计划中登记。', 'Register local code systems in the plan.'),
   R('HT-TERM-DE-UNKNOWN', 'TERM', 'warning', WS363, '数据元标识 {de} 不在 WS 363 数据元目录中。', 'Data element id {de} is not in the WS 363 dictionary.',
     '核对数据元标识符。', 'Check the data element id.'),
+  R('HT-TERM-UNAVAILABLE', 'TERM', 'error', 'hutong', '术语校验层无法运行：{reason}', 'The terminology layer could not run: {reason}',
+    '检查值域目录 datasets/ws364.json 是否完整。', 'Check that datasets/ws364.json is complete.'),
 
   // 5. message rules
   R('HT-MSG-ROOT', 'MSG', 'error', `${WST846} {clause}`, '消息根元素 {actual} 与服务 {service} 的交互 {expected} 不符。', 'Message root {actual} does not match interaction {expected} of {service}.',
@@ -141,6 +149,14 @@ export const RULES: readonly RuleDef[] = [
     '确认平台能按该主键查到已注册的数据。', 'Make the platform find registered data by that key.'),
   R('HT-MSG-QUERY-UNEXPECTED', 'MSG', 'error', `${WST846} {clause}`, '查询不存在的主键 {key}，平台却返回了 {count} 条记录。', 'Query for absent key {key} returned {count} records.',
     '对不存在的主键应返回“无结果”。', 'Answer absent keys with no result.'),
+  R('HT-MSG-INTERACTION-UNKNOWN', 'MSG', 'error', WST846, '消息根元素 {root} 不是目录中任何服务的请求或响应交互。', 'Root element {root} is not the request or response interaction of any catalogued service.',
+    '核对交互 ID（如 PRPA_IN201311UV02）。', 'Check the interaction id (e.g. PRPA_IN201311UV02).'),
+  R('HT-MSG-SERVICE-AMBIGUOUS', 'MSG', 'info', WST846, '交互 {root} 用于多个服务（{candidates}），无法从内容判断是哪一个；服务相关的字段检查未做。', 'Interaction {root} serves several services ({candidates}); the content does not tell which, so service-specific field checks were not run.',
+    '按 EMR-PL-nn-服务名-T01.xml 命名文件，或在运行计划中指定服务。', 'Name the file EMR-PL-nn-<service>-T01.xml, or give the service explicitly.'),
+  R('HT-MSG-SERVICE-INFERRED', 'MSG', 'info', WST846, '交互 {root} 用于多个服务（{candidates}）；按消息内容推断为 {service}。', 'Interaction {root} serves several services ({candidates}); taken as {service} from the content.',
+    '如推断有误，请按 EMR-PL-nn-服务名-T01.xml 命名文件，或在运行计划中指定服务。', 'If that is wrong, name the file EMR-PL-nn-<service>-T01.xml or give the service explicitly.'),
+  R('HT-MSG-UNAVAILABLE', 'MSG', 'error', 'hutong', '消息规则层无法运行：{reason}', 'The message-rules layer could not run: {reason}',
+    '检查服务目录 scenarios/ 是否完整。', 'Check that the catalogue under scenarios/ is complete.'),
 
   // 6. package / cross-file
   R('HT-PKG-PATIENT-MISMATCH', 'PKG', 'error', `${WST500}; 数据质量 整合性`, '同一就诊的文档患者信息不一致：{what}（{a} ≠ {b}）。', 'Documents of one visit disagree on the patient: {what} ({a} ≠ {b}).',
@@ -149,6 +165,10 @@ export const RULES: readonly RuleDef[] = [
     '每份文档使用唯一的流水号。', 'Give each document a unique id.'),
   R('HT-PKG-UNREADABLE', 'PKG', 'error', 'hutong', '测试包无法读取：{reason}', 'Package cannot be read: {reason}',
     '检查压缩包是否完整。', 'Check that the archive is complete.'),
+  R('HT-PKG-PLAN-MISSING', 'PKG', 'warning', '{plan}', '计划 {plan} 要求的{what} {items} 在测试包中没有对应文件。', 'Plan {plan} requires {what} {items}, but the package has no file for them.',
+    '按 EMR-SD-nn / EMR-PL-nn 命名规则补充这些文件。', 'Add files for them, named EMR-SD-nn / EMR-PL-nn.'),
+  R('HT-PKG-LIMIT', 'PKG', 'error', 'hutong limits', '测试包超出安全上限：{reason}', 'The package exceeds a safety limit: {reason}',
+    '拆分测试包，或检查压缩包是否为异常构造（压缩炸弹、路径穿越）。', 'Split the package, or check for a crafted archive (zip bomb, path traversal).'),
 
   // transport / service / document exchange / dataset / performance (live runner)
   R('HT-TX-ERROR', 'TX', 'error', `${WST846} 传输`, '传输失败（{kind}）：{reason}', 'Transport failed ({kind}): {reason}',

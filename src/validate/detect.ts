@@ -1,0 +1,232 @@
+import { XmlElement } from 'libxml2-wasm';
+import type { Catalog, DocumentTemplate, EntityDef, ServiceDef } from '../catalog/types.js';
+import type { Finding } from '../findings/types.js';
+import { NS } from '../xml/ns.js';
+import { selectPath, selectValue, selectValues } from '../xml/path.js';
+import { finding } from './rules.js';
+import type { Expectation, FileKind } from './types.js';
+
+/**
+ * What a file is: a WS/T 500 / WS/T 483 document (by templateId and document code), a V3
+ * request, acknowledgement or query response (by root element, narrowed to a service), and
+ * what its test-package file name claims. Detection never fails a file by itself: the layers
+ * judge; detection only reports a file name that disagrees with the content (HT-PRE-FILENAME).
+ */
+
+/** A test-package file name (实践中的测评命名约定), parsed. */
+export interface TestName {
+  /** document: EMR-SD / EHR-SD; service: EMR-PL; dataset: EHR-DE / EMR-DE */
+  role: 'document' | 'service' | 'dataset';
+  family: 'EMR' | 'EHR';
+  /** the case number as written (04, 4) */
+  number: number;
+  /** EMR-SD-04 as the catalogue writes the prefix */
+  prefix: string;
+  /** T01 (key exists) / F01 (key absent) */
+  variant?: string;
+  /** the name part after the number (文档名 / 服务名 …) */
+  label?: string;
+}
+
+const TEST_NAME = /^(EMR|EHR)-(SD|PL|DE)-(\d{1,3})(?:-(.*))?$/i;
+const VARIANT = /(?:^|-)([TF]\d{2})(?=-|$)/;
+
+export function parseTestName(fileName: string): TestName | undefined {
+  const base = fileName.split(/[\\/!]/).pop() ?? fileName;
+  const stem = base.replace(/\.[A-Za-z0-9]+$/, '');
+  const m = TEST_NAME.exec(stem);
+  if (!m) return undefined;
+  const family = m[1]!.toUpperCase() as 'EMR' | 'EHR';
+  const kind = m[2]!.toUpperCase();
+  const number = Number(m[3]);
+  const rest = m[4] ?? '';
+  const role = kind === 'SD' ? 'document' : kind === 'PL' ? 'service' : 'dataset';
+  const out: TestName = { role, family, number, prefix: `${family}-${kind}-${m[3]}` };
+  const v = VARIANT.exec(rest);
+  if (v) out.variant = v[1]!.toUpperCase();
+  const label = rest.split('-')[0];
+  if (label) out.label = label;
+  return out;
+}
+
+function prefixNumber(prefix: string): number | undefined {
+  const m = /-(\d+)$/.exec(prefix);
+  return m ? Number(m[1]) : undefined;
+}
+
+export function templateForTestName(catalog: Catalog, name: TestName): DocumentTemplate | undefined {
+  if (name.role !== 'document') return undefined;
+  const family = name.family === 'EMR' ? 'wst500' : 'wst483';
+  return catalog.documents.find((t) => t.family === family && t.testPrefix.startsWith(`${name.family}-SD-`) && prefixNumber(t.testPrefix) === name.number);
+}
+
+export function serviceForTestName(catalog: Catalog, name: TestName): ServiceDef | undefined {
+  if (name.role !== 'service') return undefined;
+  const byCase = catalog.services.filter((s) => s.caseId.toUpperCase().startsWith(`${name.family}-PL-`) && prefixNumber(s.caseId) === name.number);
+  if (byCase.length === 1) return byCase[0];
+  // a case id shared by several services: the service name in the file name decides
+  const byLabel = byCase.find((s) => name.label !== undefined && (name.label === s.name || name.label === s.code));
+  return byLabel ?? byCase[0];
+}
+
+const V3_ROOT = /^[A-Z]{4}_IN\d{6}[A-Z0-9]*$/;
+export const ACK_ROOT = 'MCCI_IN000002UV01';
+
+export interface Detection {
+  kind: FileKind;
+  /** the template the document is checked against (from templateId, code, or failing both the file name) */
+  template?: DocumentTemplate;
+  /** what templateId and code each named, for the header rules */
+  templateByTemplateId?: DocumentTemplate;
+  templateByCode?: DocumentTemplate;
+  /** the service a message is checked against, when it could be told */
+  service?: ServiceDef;
+  serviceBy?: 'expected' | 'file-name' | 'unique' | 'content';
+  /** services whose request or response is this root */
+  candidates: ServiceDef[];
+  name?: TestName;
+  findings: Finding[];
+}
+
+function rootInfo(root: XmlElement): { local: string; ns: string } {
+  return { local: root.name, ns: root.namespaceUri ?? '' };
+}
+
+/** Detect the kind of a parsed file. `file` is the display path (for findings and the name convention). */
+export function detect(root: XmlElement, catalog: Catalog, file: string, expect?: Expectation): Detection {
+  const name = parseTestName(file);
+  const { local, ns } = rootInfo(root);
+  let d: Detection;
+  if (local === 'ClinicalDocument' && ns === NS.hl7) d = detectDocument(root, catalog, name);
+  else if (V3_ROOT.test(local) && ns === NS.hl7) d = detectMessage(root, catalog, name, expect);
+  else d = { kind: 'unknown', candidates: [], findings: [] };
+  if (name) d.name = name;
+  d.findings.push(...fileNameFindings(d, root, catalog, file));
+  return d;
+}
+
+function detectDocument(root: XmlElement, catalog: Catalog, name: TestName | undefined): Detection {
+  const tids = new Set(selectValues(root, 'hl7:templateId/@root'));
+  const code = selectValue(root, 'hl7:code/@code');
+  const byTid = catalog.documents.find((t) => tids.has(t.templateId));
+  const byCode = code !== undefined ? catalog.documents.find((t) => t.code === code) : undefined;
+  const byName = name ? templateForTestName(catalog, name) : undefined;
+  let template: DocumentTemplate | undefined;
+  if (byTid && byCode && byTid !== byCode) template = byName === byTid ? byTid : byCode;
+  else template = byCode ?? byTid ?? byName;
+  const d: Detection = { kind: template ? template.family : 'cda', candidates: [], findings: [] };
+  if (template) d.template = template;
+  if (byTid) d.templateByTemplateId = byTid;
+  if (byCode) d.templateByCode = byCode;
+  return d;
+}
+
+function kindOf(local: string, candidates: ServiceDef[]): FileKind {
+  if (local === ACK_ROOT) return 'v3-ack';
+  if (candidates.some((s) => s.request === local)) return 'v3-request';
+  if (candidates.some((s) => s.response === local)) return 'v3-query-response';
+  return 'unknown';
+}
+
+function detectMessage(root: XmlElement, catalog: Catalog, name: TestName | undefined, expect?: Expectation): Detection {
+  const local = root.name;
+  const candidates = catalog.services.filter((s) => s.request === local || s.response === local);
+  const d: Detection = { kind: kindOf(local, candidates), candidates, findings: [] };
+  if (d.kind === 'unknown') d.kind = local === ACK_ROOT ? 'v3-ack' : 'v3-request';
+  if (expect?.service !== undefined) {
+    const s = catalog.services.find((x) => x.code === expect.service);
+    if (s) {
+      d.service = s;
+      d.serviceBy = 'expected';
+      if (s.request === local) d.kind = 'v3-request';
+      else if (s.response === local) d.kind = local === ACK_ROOT ? 'v3-ack' : 'v3-query-response';
+      return d;
+    }
+  }
+  const byName = name ? serviceForTestName(catalog, name) : undefined;
+  if (byName && candidates.includes(byName)) {
+    d.service = byName;
+    d.serviceBy = 'file-name';
+    return d;
+  }
+  if (candidates.length === 1) {
+    d.service = candidates[0]!;
+    d.serviceBy = 'unique';
+    return d;
+  }
+  // an acknowledgement answers any register/update service: nothing in it tells which
+  if (local === ACK_ROOT || candidates.length === 0) return d;
+  const best = bestByContent(root, catalog, candidates);
+  if (best) {
+    d.service = best;
+    d.serviceBy = 'content';
+    d.findings.push(finding('HT-MSG-SERVICE-INFERRED', { root: local, service: best.code, candidates: candidates.map((c) => c.code).join(', ') }, { xpath: `/hl7:${local}` }));
+  } else {
+    d.findings.push(finding('HT-MSG-SERVICE-AMBIGUOUS', { root: local, candidates: candidates.map((c) => c.code).join(', ') }, { xpath: `/hl7:${local}` }));
+  }
+  return d;
+}
+
+/**
+ * Among services sharing an interaction, the one whose payload the message carries best: the
+ * payload root must exist, then the count of entity fields (or query parameters) present
+ * decides. A tie tells nothing and gives undefined. The caller says the service was inferred
+ * (HT-MSG-SERVICE-INFERRED), since overlapping payloads can mislead.
+ */
+function bestByContent(root: XmlElement, catalog: Catalog, candidates: ServiceDef[]): ServiceDef | undefined {
+  const scored = candidates.map((s) => ({ s, score: contentScore(root, s, catalog.entities.get(s.entity)) }));
+  scored.sort((a, b) => b.score - a.score);
+  const [first, second] = scored;
+  if (!first || first.score <= 0) return undefined;
+  if (second && second.score === first.score) return undefined;
+  return first.s;
+}
+
+function contentScore(root: XmlElement, s: ServiceDef, entity: EntityDef | undefined): number {
+  const isResponse = root.name === s.response && root.name !== s.request;
+  if (isResponse) {
+    const rr = s.responseRecords;
+    if (!rr) return 0;
+    const recs = selectPath(root, rr.records).filter((n): n is XmlElement => n instanceof XmlElement);
+    const payload = recs.flatMap((r) => selectPath(r, rr.payloadRoot)).find((n): n is XmlElement => n instanceof XmlElement);
+    if (!payload) return 0;
+    return 1 + (entity?.fields.filter((f) => selectPath(payload, f.xpath).length > 0).length ?? 0);
+  }
+  const payload = selectPath(root, s.payloadRoot).find((n): n is XmlElement => n instanceof XmlElement);
+  if (!payload) return 0;
+  if (s.queryParams) return 1 + s.queryParams.filter((p) => selectPath(payload, p.xpath).length > 0).length;
+  return 1 + (entity?.fields.filter((f) => selectPath(payload, f.xpath).length > 0).length ?? 0);
+}
+
+function fileNameFindings(d: Detection, root: XmlElement, catalog: Catalog, file: string): Finding[] {
+  const name = d.name;
+  if (!name) return [];
+  const base = file.split(/[\\/!]/).pop() ?? file;
+  const out: Finding[] = [];
+  const mismatch = (reason: string) => out.push(finding('HT-PRE-FILENAME', { file: base, reason }, { xpath: `/${root.name}` }));
+  const isDoc = d.kind === 'wst500' || d.kind === 'wst483' || d.kind === 'cda';
+  const isMsg = d.kind === 'v3-request' || d.kind === 'v3-ack' || d.kind === 'v3-query-response';
+  if (name.role === 'document') {
+    if (!isDoc) {
+      mismatch(`文件名表示共享文档（${name.prefix}），内容是 ${root.name}`);
+      return out;
+    }
+    const t = templateForTestName(catalog, name);
+    if (!t) mismatch(`目录中没有测试编号 ${name.prefix} 的文档`);
+    else if (d.template && d.template !== t) mismatch(`文件名编号 ${name.prefix} 对应 ${t.code} ${t.title}，内容是 ${d.template.code} ${d.template.title}`);
+  } else if (name.role === 'service') {
+    if (!isMsg) {
+      mismatch(`文件名表示交互服务（${name.prefix}），内容是 ${root.name}`);
+      return out;
+    }
+    const s = serviceForTestName(catalog, name);
+    if (!s) mismatch(`目录中没有测试编号 ${name.prefix} 的服务`);
+    else if (s.request !== root.name && s.response !== root.name) {
+      mismatch(`文件名编号 ${name.prefix} 对应服务 ${s.code}（请求 ${s.request}，响应 ${s.response}），内容根元素是 ${root.name}`);
+    }
+    if (name.variant === undefined) mismatch('服务测试文件名应以 -T01（主键存在）或 -F01（主键不存在）结尾');
+  } else if (isDoc || isMsg) {
+    mismatch(`文件名表示数据集（${name.prefix}），内容是 ${root.name}`);
+  }
+  return out;
+}

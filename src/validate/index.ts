@@ -1,0 +1,195 @@
+/**
+ * src/validate — the offline validator: what a file is (detect.ts) and the layers that judge
+ * it (layers/: preflight, xsd, template, terminology, message, package).
+ *
+ *   validateText(text|bytes, {fileName, expect})  one response, request or document (runner, platform)
+ *   validateFiles(paths, opts)                    files, folders, zips (hutong validate)
+ */
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { Catalog, PlanDef } from '../catalog/types.js';
+import type { Finding } from '../findings/types.js';
+import { DEFAULT_MAX_BYTES } from '../xml/parse.js';
+import { catalogFor, judge, manifest, validateOne, type LayerFailures } from './file.js';
+import { collectInputs, DEFAULT_ZIP_LIMITS, type InputItem } from './inputs.js';
+import { runPackage } from './layers/package.js';
+import { ValidatorPool, workerScript, type PoolReply } from './pool.js';
+import { finding } from './rules.js';
+import type { DocumentSummary, FileOutcome, FileResult, ValidateOptions, ValidateTextOptions, ValidationReport } from './types.js';
+
+export type * from './types.js';
+export { detect, parseTestName, type Detection, type TestName } from './detect.js';
+export { RULES, ruleById, finding, type RuleDef } from './rules.js';
+
+/**
+ * Validate one message or document held in memory: every layer that applies, no package
+ * checks. `expect` carries what the caller knows (service, request id, expected ack, whether
+ * the query key exists). Synchronous; never throws for bad input.
+ */
+export function validateText(input: string | Uint8Array, opts: ValidateTextOptions = {}): FileResult {
+  return validateOne(input, opts).result;
+}
+
+/** validateText plus the layer manifest (the runner records which engines and data judged). */
+export function validateTextWithManifest(input: string | Uint8Array, opts: ValidateTextOptions = {}): ValidationReport {
+  const failures: LayerFailures = new Map();
+  const { result } = validateOne(input, opts, failures);
+  return { files: [result], layers: manifest(opts, failures) };
+}
+
+/** Below this many files the run stays in-process: starting workers costs more than it saves. */
+export const POOL_THRESHOLD = 48;
+
+function internalError(path: string, reason: string): FileOutcome {
+  const findings = [finding('HT-PRE-INTERNAL', { reason }, { file: path })];
+  return { result: { path, kind: 'unreadable', verdict: judge(findings), findings } };
+}
+
+function tooLarge(path: string, size: number, limit: number): FileOutcome {
+  const findings = [finding('HT-PRE-TOO-LARGE', { size, limit }, { file: path })];
+  return { result: { path, kind: 'unreadable', verdict: judge(findings), findings } };
+}
+
+function readAndValidate(item: Extract<InputItem, { kind: 'file' | 'bytes' }>, opts: ValidateOptions, failures: LayerFailures): FileOutcome {
+  let input: Uint8Array;
+  if (item.kind === 'bytes') input = item.bytes;
+  else {
+    try {
+      input = readFileSync(item.abs);
+    } catch (err) {
+      const findings = [finding('HT-PRE-UNREADABLE', { reason: err instanceof Error ? err.message : String(err) }, { file: item.path })];
+      return { result: { path: item.path, kind: 'unreadable', verdict: judge(findings), findings } };
+    }
+  }
+  const o: ValidateTextOptions = { fileName: item.path };
+  if (opts.catalog) o.catalog = opts.catalog;
+  if (opts.schemas !== undefined) o.schemas = opts.schemas;
+  if (opts.maxBytes !== undefined) o.maxBytes = opts.maxBytes;
+  if (opts.maxDepth !== undefined) o.maxDepth = opts.maxDepth;
+  return validateOne(input, o, failures);
+}
+
+/**
+ * Validate files, folders (recursively, *.xml and *.zip) and zip packages. One bad file never
+ * stops the run; documents are then checked across files (package layer) and, with a plan,
+ * against the plan's required documents and services.
+ */
+export async function validateFiles(paths: string[], opts: ValidateOptions = {}): Promise<ValidationReport> {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const limits = { ...DEFAULT_ZIP_LIMITS, maxEntryBytes: maxBytes };
+  const failures: LayerFailures = new Map();
+  const outcomes: FileOutcome[] = [];
+  const packageFindings: { path: string; findings: Finding[] }[] = [];
+
+  // a caller's own catalogue object cannot cross into workers: such runs stay in-process
+  const script = opts.catalog ? undefined : workerScript();
+  const wanted = opts.workers ?? Math.min(Math.max(1, availableParallelism()), 8);
+  // an explicit worker count starts the pool at once; by default only large inputs get one
+  const threshold = opts.workers !== undefined ? 0 : POOL_THRESHOLD;
+  let pool: ValidatorPool | undefined;
+  const buffered: { index: number; item: Extract<InputItem, { kind: 'file' | 'bytes' }> }[] = [];
+  const pending: Promise<void>[] = [];
+  const waiters: (() => void)[] = [];
+
+  const dispatch = (index: number, item: Extract<InputItem, { kind: 'file' | 'bytes' }>) => {
+    if (item.kind === 'file' && item.size > maxBytes) {
+      outcomes[index] = tooLarge(item.path, item.size, maxBytes);
+      return;
+    }
+    if (!pool) {
+      outcomes[index] = readAndValidate(item, opts, failures);
+      return;
+    }
+    const job = item.kind === 'file'
+      ? { id: index, path: item.path, abs: item.abs, opts: jobOpts(opts) }
+      : { id: index, path: item.path, bytes: item.bytes, opts: jobOpts(opts) };
+    pending.push(pool.run(job).then((reply: PoolReply) => {
+      for (const [k, v] of reply.failures) if (!failures.has(k)) failures.set(k, v);
+      outcomes[index] = 'outcome' in reply ? reply.outcome : internalError(item.path, reply.error);
+      waiters.shift()?.();
+    }));
+  };
+
+  try {
+    let index = 0;
+    for await (const item of collectInputs(paths, limits)) {
+      if (item.kind === 'package') {
+        packageFindings.push({ path: item.path, findings: item.findings });
+        continue;
+      }
+      const i = index++;
+      if (item.kind === 'problem') {
+        outcomes[i] = { result: { path: item.path, kind: 'unreadable', verdict: judge(item.findings), findings: item.findings } };
+        continue;
+      }
+      if (!pool && script && wanted > 0) {
+        buffered.push({ index: i, item });
+        if (buffered.length >= threshold) {
+          pool = new ValidatorPool(script, wanted);
+          for (const b of buffered.splice(0)) dispatch(b.index, b.item);
+        }
+        continue;
+      }
+      dispatch(i, item);
+      // backpressure: zip entries are read only as fast as the workers take them
+      while (pool && pool.pending > pool.size * 4) await new Promise<void>((r) => waiters.push(r));
+    }
+    for (const b of buffered.splice(0)) dispatch(b.index, b.item);
+    await Promise.all(pending);
+  } finally {
+    await pool?.close();
+  }
+
+  const files: FileResult[] = outcomes.map((o) => o.result);
+  const summaries = outcomes.map((o) => o.summary).filter((s): s is DocumentSummary => s !== undefined);
+  try {
+    const cross = runPackage(summaries);
+    for (const r of files) {
+      const more = cross.get(r.path);
+      if (more) {
+        r.findings.push(...more);
+        r.verdict = judge(r.findings);
+      }
+    }
+  } catch (err) {
+    failures.set('package', err instanceof Error ? err.message : String(err));
+  }
+
+  for (const p of packageFindings) files.push({ path: p.path, kind: 'package', verdict: judge(p.findings), findings: p.findings });
+  if (opts.plan !== undefined) {
+    const cov = planCoverage(opts, files, paths.join(', '));
+    if (cov) files.push(cov);
+  }
+  return { files, layers: manifest(opts, failures) };
+}
+
+function jobOpts(opts: ValidateOptions): Pick<ValidateOptions, 'schemas' | 'maxBytes' | 'maxDepth'> {
+  const o: Pick<ValidateOptions, 'schemas' | 'maxBytes' | 'maxDepth'> = {};
+  if (opts.schemas !== undefined) o.schemas = opts.schemas;
+  if (opts.maxBytes !== undefined) o.maxBytes = opts.maxBytes;
+  if (opts.maxDepth !== undefined) o.maxDepth = opts.maxDepth;
+  return o;
+}
+
+/** A plan by id (hospital-5a …), from the catalogue. Undefined when there is none. */
+export function findPlan(catalog: Catalog, name: string): PlanDef | undefined {
+  return catalog.plans.find((p) => p.id === name);
+}
+
+/** The package against the plan: required document types and services with no file. */
+function planCoverage(opts: ValidateOptions, files: FileResult[], where: string): FileResult | undefined {
+  const cat = catalogFor(opts);
+  if ('error' in cat || opts.plan === undefined) return undefined;
+  const plan = findPlan(cat.catalog, opts.plan);
+  if (!plan) return undefined;
+  const docs = new Set(files.map((f) => f.documentType).filter((x): x is string => x !== undefined));
+  const services = new Set(files.map((f) => f.service).filter((x): x is string => x !== undefined));
+  const missingDocs = plan.documents.filter((d) => !docs.has(d));
+  const missingServices = plan.services.filter((s) => !services.has(s));
+  const findings: Finding[] = [];
+  const clause = `${plan.title}（${plan.id}）`;
+  const list = (xs: string[]) => (xs.length > 12 ? `${xs.slice(0, 12).join(', ')} …（共 ${xs.length} 个）` : xs.join(', '));
+  if (missingDocs.length) findings.push(finding('HT-PKG-PLAN-MISSING', { plan: clause, what: '共享文档', items: list(missingDocs) }, { file: where }));
+  if (missingServices.length) findings.push(finding('HT-PKG-PLAN-MISSING', { plan: clause, what: '交互服务', items: list(missingServices) }, { file: where }));
+  return { path: `${where} (plan ${plan.id})`, kind: 'package', verdict: judge(findings), findings };
+}

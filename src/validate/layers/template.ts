@@ -1,0 +1,325 @@
+import { XmlAttribute, XmlElement, XmlXPath } from 'libxml2-wasm';
+import { checkValue, parseFormat, type FormatCheck, type RepresentationFormat } from '../../catalog/format.js';
+import type { Cardinality, DocumentTemplate, EntryTemplate, SectionTemplate } from '../../catalog/types.js';
+import { NS } from '../../xml/ns.js';
+import { parseCatalogPath, pathToString, selectPath, xpathOf, type Selected } from '../../xml/path.js';
+import { attr, childrenNamed, elementsOf, Findings, type LayerContext } from './context.js';
+
+/**
+ * Layer 3, template rules from the catalogue: the header (realmCode, typeId, templateId,
+ * document code, title, document id), the required header parts, every data element the
+ * template places (presence and cardinality evaluated from its catalogue path, data type,
+ * representation format, real dates, PQ units, id roots), required sections and their
+ * cardinality. The nodes each entry resolved to are handed to the terminology layer, so the
+ * template paths are evaluated once per file.
+ */
+
+export const DOC_CODE_SYSTEM = '2.16.156.10011.2.4';
+const DOC_ID_ROOT = '2.16.156.10011.1.1';
+const TYPE_ID_ROOT = '2.16.840.1.113883.1.3';
+const LOINC = '2.16.840.1.113883.6.1';
+
+/** A template entry and the nodes its path selected (in one section occurrence or the header). */
+export interface ResolvedEntry {
+  entry: EntryTemplate;
+  nodes: Selected[];
+}
+
+export interface TemplateResult {
+  findings: Findings;
+  resolved: ResolvedEntry[];
+}
+
+const SECTION_PATH = 'hl7:component/hl7:structuredBody/hl7:component/hl7:section';
+
+function clauseOf(t: DocumentTemplate): string {
+  return `第 ${t.part} 部分 ${t.title}`;
+}
+
+function needsOne(c: Cardinality): boolean {
+  return c === '1..1' || c === '1..*';
+}
+
+function atMostOne(c: Cardinality): boolean {
+  return c === '0..1' || c === '1..1';
+}
+
+export function runTemplate(ctx: LayerContext): TemplateResult {
+  const f = new Findings(ctx.file);
+  const root = ctx.root;
+  const t = ctx.detection.template;
+  const resolved: ResolvedEntry[] = [];
+
+  headerBasics(root, f);
+  if (!t) {
+    const tids = elementsOf(selectPath(root, 'hl7:templateId')).map((e) => attr(e, 'root') ?? '').filter((x) => x !== '');
+    const code = selectPath(root, 'hl7:code')[0];
+    const reason = `templateId ${tids.length ? tids.join(', ') : '（无 none）'}，code ${code instanceof XmlElement ? `${attr(code, 'code') ?? ''}@${attr(code, 'codeSystem') ?? ''}` : '（无 none）'} 均不在 WS/T 500 / WS/T 483 目录中`;
+    f.add('HT-TPL-DOCTYPE-UNKNOWN', { reason }, code instanceof XmlElement ? code : root);
+    datesEverywhere(root, f, new Set());
+    return { findings: f, resolved };
+  }
+
+  const clause = clauseOf(t);
+  templateIdentity(root, t, f, clause);
+
+  for (const part of t.header.required) {
+    if (childrenNamed(root, part).length === 0) f.addAt('HT-TPL-HEADER-MISSING', { part, clause }, `/hl7:ClinicalDocument/hl7:${part}`);
+  }
+
+  const checked = new Set<string>();
+  const headerSiblings = t.header.elements;
+  for (const e of t.header.elements) {
+    const r = checkEntry(root, '/hl7:ClinicalDocument', e, headerSiblings, f, clause, '文档头 (header)', checked);
+    resolved.push(r);
+  }
+
+  const sections = elementsOf(selectPath(root, SECTION_PATH));
+  const byCode = new Map<string, XmlElement[]>();
+  for (const s of sections) {
+    const code = s.get('hl7:code/@code', NS);
+    const c = code instanceof XmlAttribute ? code.value : '';
+    const list = byCode.get(c) ?? [];
+    list.push(s);
+    byCode.set(c, list);
+  }
+  for (const st of t.sections) {
+    const found = byCode.get(st.code) ?? [];
+    if (found.length === 0) {
+      if (needsOne(st.cardinality)) f.addAt('HT-TPL-SECTION-MISSING', { title: st.title, code: st.code, clause }, `/hl7:ClinicalDocument/${SECTION_PATH}[hl7:code/@code='${st.code}']`);
+      continue;
+    }
+    if (found.length > 1 && atMostOne(st.cardinality)) {
+      f.add('HT-TPL-SECTION-CARD', { title: st.title, code: st.code, count: found.length, cardinality: st.cardinality, clause }, found[1]!);
+    }
+    const section = found[0]!;
+    sectionCode(section, st, f);
+    const at = xpathOf(section);
+    for (const e of st.entries) resolved.push(checkEntry(section, at, e, st.entries, f, clause, st.title, checked));
+  }
+  datesEverywhere(root, f, checked);
+  return { findings: f, resolved };
+}
+
+function headerBasics(root: XmlElement, f: Findings): void {
+  const realm = childrenNamed(root, 'realmCode')[0];
+  if (!realm || attr(realm, 'code') !== 'CN') f.add('HT-TPL-REALM', {}, realm ?? root);
+  const typeId = childrenNamed(root, 'typeId')[0];
+  if (!typeId || attr(typeId, 'root') !== TYPE_ID_ROOT || attr(typeId, 'extension') !== 'POCD_MT000040') f.add('HT-TPL-TYPEID', {}, typeId ?? root);
+  const id = childrenNamed(root, 'id')[0];
+  if (!id || attr(id, 'root') !== DOC_ID_ROOT || (attr(id, 'extension') ?? '').trim() === '') f.add('HT-TPL-DOCID', {}, id ?? root);
+}
+
+function templateIdentity(root: XmlElement, t: DocumentTemplate, f: Findings, clause: string): void {
+  const tidEls = childrenNamed(root, 'templateId');
+  const tids = tidEls.map((e) => attr(e, 'root') ?? '');
+  if (!tids.includes(t.templateId)) {
+    f.add('HT-TPL-TEMPLATEID', { expected: t.templateId, actual: tids.length ? tids.join(', ') : '（无 none）', code: t.code, clause }, tidEls[0] ?? root);
+  }
+  const code = childrenNamed(root, 'code')[0];
+  const c = attr(code, 'code');
+  const cs = attr(code, 'codeSystem');
+  if (c !== t.code || cs !== DOC_CODE_SYSTEM) {
+    f.add('HT-TPL-DOCCODE', { expected: t.code, actual: code ? `${c ?? ''}@${cs ?? ''}` : '（无 none）', clause }, code ?? root);
+  }
+  const title = childrenNamed(root, 'title')[0];
+  const actualTitle = title?.content.trim() ?? '';
+  if (actualTitle !== t.title) f.add('HT-TPL-TITLE', { expected: t.title, actual: actualTitle, clause }, title ?? root);
+}
+
+function sectionCode(section: XmlElement, st: SectionTemplate, f: Findings): void {
+  const code = childrenNamed(section, 'code')[0];
+  const cs = attr(code, 'codeSystem');
+  if (code && cs !== LOINC) {
+    f.add('HT-TERM-SYSTEM', { name: `章节 ${st.title} 代码`, expected: LOINC, actual: cs ?? '（无 none）' }, code);
+  }
+}
+
+// ------------------------------------------------------------------------------------- entries
+
+const formats = new Map<string, RepresentationFormat | null>();
+
+function formatOf(source: string): RepresentationFormat | null {
+  let f = formats.get(source);
+  if (f === undefined) {
+    try {
+      f = parseFormat(source);
+    } catch {
+      f = null;
+    }
+    formats.set(source, f);
+  }
+  return f;
+}
+
+const XSI_TYPE: Partial<Record<string, string>> = { RTO: 'RTO_PQ_PQ' };
+// data types that stand in for each other as xsi:type (CE and CV are restrictions of CD)
+const COMPATIBLE: Record<string, readonly string[]> = {
+  CD: ['CD', 'CE', 'CV'], CE: ['CE', 'CD', 'CV'], CV: ['CV', 'CD', 'CE'],
+};
+
+/** The value an element of a data type carries, and the node it sits on. */
+function valuesOf(el: XmlElement, dataType: string): { value: string; node: Selected }[] {
+  const a = (n: string): { value: string; node: Selected }[] => {
+    const at = el.attr(n);
+    return [{ value: at?.value ?? '', node: at ?? el }];
+  };
+  switch (dataType) {
+    case 'CD': case 'CE': case 'CV': case 'CS':
+      return a('code');
+    case 'PQ': case 'INT': case 'REAL': case 'BL': case 'TS': case 'MO': case 'TEL':
+      return a('value');
+    case 'II':
+      return a('extension');
+    case 'IVL_TS': case 'IVL_PQ': {
+      const out: { value: string; node: Selected }[] = [];
+      for (const b of ['low', 'high']) {
+        const c = childrenNamed(el, b)[0];
+        if (c) out.push({ value: c.attr('value')?.value ?? '', node: c.attr('value') ?? c });
+      }
+      return out.length ? out : a('value');
+    }
+    case 'RTO': {
+      const n = childrenNamed(el, 'numerator')[0];
+      return n ? [{ value: n.attr('value')?.value ?? '', node: n.attr('value') ?? n }] : [{ value: '', node: el }];
+    }
+    default:
+      return [{ value: el.content, node: el }];
+  }
+}
+
+function isRealDateProblem(check: Extract<FormatCheck, { ok: false }>): boolean {
+  return (check.code === 'date' || check.code === 'dateTime') && /not a real/.test(check.reason);
+}
+
+/** The path without the @root predicate of its last id step, when it has one. */
+function rootRelaxed(path: string): { relaxed: string; root: string } | undefined {
+  const p = parseCatalogPath(path);
+  const i = p.steps.length - 1;
+  const last = p.steps[i];
+  if (!last || last.local !== 'id') return undefined;
+  const pr = last.predicates.find((x) => x.rel.steps.length === 0 && x.rel.attribute?.local === 'root');
+  if (!pr) return undefined;
+  const steps = p.steps.map((s, k) => (k === i ? { ...s, predicates: s.predicates.filter((x) => x !== pr) } : s));
+  return { relaxed: pathToString({ ...p, steps }), root: pr.value };
+}
+
+function checkEntry(
+  ctx: XmlElement, ctxPath: string, e: EntryTemplate, siblings: EntryTemplate[], f: Findings, clause: string, where: string, checked: Set<string>,
+): ResolvedEntry {
+  const nodes = selectPath(ctx, e.xpath);
+  const p = { name: e.name, de: e.de, clause, where };
+  if (nodes.length === 0) {
+    if (!needsOne(e.cardinality)) return { entry: e, nodes };
+    const idRoot = rootRelaxed(e.xpath);
+    if (idRoot) {
+      // the id is there under another root: say that rather than "missing"
+      const claimed = new Set(siblings.map((s) => rootRelaxed(s.xpath)).filter((x) => x?.relaxed === idRoot.relaxed).map((x) => x!.root));
+      const other = selectPath(ctx, idRoot.relaxed).find((n) => {
+        const holder = n instanceof XmlAttribute ? n.parent : n;
+        const r = holder ? attr(holder, 'root') : undefined;
+        return r !== undefined && !claimed.has(r);
+      });
+      if (other) {
+        const holder = other instanceof XmlAttribute ? other.parent : other;
+        f.add('HT-TPL-ID-ROOT', { what: e.name, expected: idRoot.root, actual: holder ? attr(holder, 'root') ?? '' : '' }, holder?.attr('root') ?? other);
+        return { entry: e, nodes };
+      }
+    }
+    f.addAt('HT-TPL-ENTRY-MISSING', p, `${ctxPath}/${e.xpath}`, ctx.line > 0 ? ctx.line : undefined);
+    return { entry: e, nodes };
+  }
+  if (nodes.length > 1 && atMostOne(e.cardinality)) {
+    f.add('HT-TPL-ENTRY-CARD', { ...p, count: nodes.length, cardinality: e.cardinality }, nodes[1]!);
+  }
+  const fmt = formatOf(e.format);
+  for (const n of nodes) {
+    const holder = n instanceof XmlAttribute ? n.parent : n;
+    if (holder && holder.attr('nullFlavor')) continue;
+    const values = n instanceof XmlAttribute ? [{ value: n.value, node: n as Selected }] : valuesOf(n, e.dataType);
+    if (n instanceof XmlElement && n.name === 'value') dataType(n, e, f, clause);
+    for (const v of values) {
+      if (v.value.trim() === '') {
+        f.add('HT-TPL-EMPTY-VALUE', p, v.node, needsOne(e.cardinality) ? {} : { severity: 'warning' });
+        continue;
+      }
+      if (fmt) {
+        const check = checkValue(fmt, v.value);
+        if (!check.ok) {
+          const key = keyOf(v.node);
+          checked.add(key);
+          if (isRealDateProblem(check)) f.add('HT-TPL-DATE', { ...p, value: v.value, reason: check.reasonZh }, v.node, { paramsEn: { reason: check.reason } });
+          else f.add('HT-TPL-FORMAT', { ...p, value: clip(v.value), format: e.format, reason: check.reasonZh }, v.node, { paramsEn: { reason: check.reason } });
+        } else if (fmt.kind === 'date' || fmt.kind === 'dateTime') {
+          checked.add(keyOf(v.node));
+        }
+      }
+    }
+    if (e.unit && n instanceof XmlElement && (e.dataType === 'PQ' || e.dataType === 'IVL_PQ')) {
+      const u = attr(n, 'unit') ?? (e.dataType === 'IVL_PQ' ? attr(childrenNamed(n, 'low')[0], 'unit') : undefined);
+      if (u !== undefined && u !== e.unit) f.add('HT-TPL-PQ-UNIT', { ...p, expected: e.unit, actual: u }, n);
+    }
+  }
+  return { entry: e, nodes };
+}
+
+function clip(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
+}
+
+function dataType(valueEl: XmlElement, e: EntryTemplate, f: Findings, clause: string): void {
+  const expected = XSI_TYPE[e.dataType] ?? e.dataType;
+  let actual: string | undefined;
+  for (const a of valueEl.attrs) if (a.name === 'type' && a.namespaceUri === NS.xsi) actual = a.value;
+  const local = actual?.includes(':') ? actual.slice(actual.indexOf(':') + 1) : actual;
+  if (local === expected || (COMPATIBLE[expected]?.includes(local ?? '') ?? false)) return;
+  f.add('HT-TPL-DATATYPE', { name: e.name, de: e.de, expected, actual: actual ?? '（缺少 xsi:type）', clause }, valueEl, { paramsEn: { actual: actual ?? '(no xsi:type)' } });
+}
+
+function keyOf(n: Selected): string {
+  const el = n instanceof XmlAttribute ? n.parent : n;
+  return `${el?.line ?? 0}:${el ? el.name : ''}:${n instanceof XmlAttribute ? n.name : ''}`;
+}
+
+// ------------------------------------------------------------------------- dates anywhere
+
+const TS_NODES = '//hl7:effectiveTime/@value | //hl7:time/@value | //hl7:low/@value | //hl7:high/@value | //hl7:birthTime/@value | //hl7:value[@xsi:type="TS"]/@value | //hl7:center/@value';
+let tsXPath: XmlXPath | undefined;
+function TS_XPATH(): XmlXPath {
+  tsXPath ??= XmlXPath.compile(TS_NODES, { hl7: NS.hl7, xsi: NS.xsi });
+  return tsXPath;
+}
+// HL7 TS: reduced precision (YYYY, YYYYMM …) is allowed; whatever is given must be real
+const TS_SHAPE = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d{1,4})?(?:[+-]\d{4})?$/;
+
+/**
+ * Every HL7 TS in the document must be a real date (the template paths reach only the ones the
+ * catalogue names; effectiveTime, time, birthTime … elsewhere carry dates too).
+ */
+function datesEverywhere(root: XmlElement, f: Findings, checked: Set<string>): void {
+  const nodes = root.find(TS_XPATH());
+  for (const n of nodes) {
+    if (!(n instanceof XmlAttribute)) continue;
+    const v = n.value;
+    if (v === '' || checked.has(keyOf(n))) continue;
+    const m = TS_SHAPE.exec(v);
+    if (!m) {
+      if (/^\d/.test(v)) f.add('HT-TPL-DATE', { name: n.parent?.name ?? 'TS', de: 'HL7 TS', value: v, reason: '不符合 HL7 TS 格式 YYYYMMDD[hh[mm[ss]]]' }, n, { paramsEn: { reason: 'not HL7 TS YYYYMMDD[hh[mm[ss]]]' } });
+      continue;
+    }
+    const [, y, mo, d, h, mi, sec] = m;
+    let problem: FormatCheck | undefined;
+    if (mo !== undefined && (d === undefined ? Number(mo) < 1 || Number(mo) > 12 : false)) {
+      problem = { ok: false, code: 'date', reason: `${v} is not a real date: month ${mo}`, reasonZh: `${v} 不是有效日期：月份 ${mo} 不存在` };
+    } else if (d !== undefined) {
+      const date = checkValue('D8', `${y}${mo}${d}`);
+      if (!date.ok) problem = date;
+    }
+    if (!problem && h !== undefined && (Number(h) > 23 || Number(mi ?? 0) > 59 || Number(sec ?? 0) > 59)) {
+      problem = { ok: false, code: 'dateTime', reason: `${v} is not a real time`, reasonZh: `${v} 不是有效时间` };
+    }
+    if (problem && !problem.ok) {
+      f.add('HT-TPL-DATE', { name: n.parent?.name ?? 'TS', de: 'HL7 TS', value: v, reason: problem.reasonZh }, n, { paramsEn: { reason: problem.reason } });
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import { XmlAttribute, XmlElement, XmlXPath } from 'libxml2-wasm';
+import type { ValueSetDef } from '../../catalog/types.js';
+import { Findings, type LayerContext } from './context.js';
+import type { ResolvedEntry } from './template.js';
+
+/**
+ * Layer 4, terminology: every coded value (code + codeSystem + displayName) against the
+ * catalogue's value sets. Entries the template places are checked against the value set the
+ * template names (wrong codeSystem, code outside the set, displayName differing); every other
+ * coded element in the file against the value set its codeSystem names. Data element ids used
+ * as observation codes must be in WS 363. A code system the catalogue does not know is said
+ * once per file (info), never silently passed.
+ */
+
+export const DE_CODE_SYSTEM = '2.16.156.10011.2.2.1';
+// code systems whose codes are checked elsewhere (document type, section LOINC) or are HL7's own
+const OWN_SYSTEMS = new Set(['2.16.156.10011.2.4', '2.16.840.1.113883.6.1']);
+const HL7_SYSTEMS = /^2\.16\.840\.1\.113883\.(5|1\.11)\./;
+const CODED = new Set(['CD', 'CE', 'CV', 'CS']);
+
+let codedXPath: XmlXPath | undefined;
+function codedNodes(): XmlXPath {
+  codedXPath ??= XmlXPath.compile('//*[@code and @codeSystem]');
+  return codedXPath;
+}
+
+function elementKey(el: XmlElement): string {
+  return `${el.line}:${el.name}:${el.attr('code')?.value ?? ''}`;
+}
+
+export function runTerminology(ctx: LayerContext, resolved: ResolvedEntry[]): Findings {
+  const f = new Findings(ctx.file);
+  const catalog = ctx.catalog;
+  const covered = new Set<string>();
+  const unknownSystems = new Set<string>();
+  const reportUnknown = (system: string, code: string, el: XmlElement) => {
+    if (unknownSystems.has(system)) return;
+    unknownSystems.add(system);
+    f.add('HT-TERM-SYSTEM-UNKNOWN', { codeSystem: system, code }, el);
+  };
+
+  for (const r of resolved) {
+    const e = r.entry;
+    if (!e.valueSet) continue;
+    for (const n of r.nodes) {
+      const holder = n instanceof XmlAttribute ? (n.name === 'code' ? n.parent : null) : CODED.has(e.dataType) ? n : null;
+      if (!holder || holder.attr('nullFlavor')) continue;
+      const code = holder.attr('code')?.value ?? '';
+      if (code === '') continue; // the template layer reports the empty value
+      covered.add(elementKey(holder));
+      const system = holder.attr('codeSystem')?.value;
+      if (e.dataType !== 'CS' && system !== e.valueSet) {
+        f.add('HT-TERM-SYSTEM', { name: e.name, expected: e.valueSet, actual: system ?? '（无 none）' }, holder.attr('codeSystem') ?? holder, { paramsEn: { actual: system ?? '(none)' } });
+      }
+      const vs = catalog.valueSets.get(e.valueSet);
+      if (!vs) {
+        reportUnknown(e.valueSet, code, holder);
+        continue;
+      }
+      // a template that fixes displayName in its path uses it to tell roles apart (法定代理人 …), not as the code's name
+      checkCode(f, vs, e.name, code, holder, !e.xpath.includes("@displayName='"));
+    }
+  }
+
+  for (const n of ctx.root.find(codedNodes())) {
+    if (!(n instanceof XmlElement) || n.attr('nullFlavor')) continue;
+    const code = n.attr('code')?.value ?? '';
+    const system = n.attr('codeSystem')?.value ?? '';
+    if (code === '' || system === '' || OWN_SYSTEMS.has(system) || HL7_SYSTEMS.test(system)) continue;
+    if (covered.has(elementKey(n))) continue;
+    if (system === DE_CODE_SYSTEM) {
+      if (!catalog.dataElements.has(code)) f.add('HT-TERM-DE-UNKNOWN', { de: code }, n.attr('code') ?? n);
+      continue;
+    }
+    const vs = catalog.valueSets.get(system);
+    if (!vs) {
+      reportUnknown(system, code, n);
+      continue;
+    }
+    checkCode(f, vs, n.attr('displayName')?.value ?? n.name, code, n);
+  }
+  return f;
+}
+
+function checkCode(f: Findings, vs: ValueSetDef, name: string, code: string, holder: XmlElement, checkDisplay = true): void {
+  // an empty concept list names a classification the catalogue does not enumerate (ICD-10 …)
+  if (vs.concepts.length === 0) return;
+  const concept = conceptIndex(vs).get(code);
+  if (!concept) {
+    // a list only an unofficial source gives cannot fail a file on its own
+    f.add('HT-TERM-CODE-UNKNOWN', { name, code, valueSet: vs.oid, valueSetName: vs.name }, holder.attr('code') ?? holder, vs.verified ? {} : { severity: 'warning' });
+    return;
+  }
+  const display = checkDisplay ? holder.attr('displayName')?.value : undefined;
+  if (display !== undefined && display !== concept.display && concept.display !== '') {
+    f.add('HT-TERM-DISPLAY', { name, code, valueSet: vs.oid, expected: concept.display, actual: display }, holder.attr('displayName') ?? holder);
+  }
+}
+
+const indexes = new WeakMap<ValueSetDef, Map<string, { code: string; display: string }>>();
+
+function conceptIndex(vs: ValueSetDef): Map<string, { code: string; display: string }> {
+  let m = indexes.get(vs);
+  if (!m) {
+    m = new Map(vs.concepts.map((c) => [c.code, c]));
+    indexes.set(vs, m);
+  }
+  return m;
+}
+

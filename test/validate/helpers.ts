@@ -1,0 +1,127 @@
+import { existsSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
+import { XmlAttribute, XmlElement, XmlText } from 'libxml2-wasm';
+import { loadCatalog, type LoadedCatalog } from '../../src/catalog/index.js';
+import type { DocumentTemplate, EntryTemplate, SectionTemplate } from '../../src/catalog/types.js';
+import { sampleDocument } from '../../src/samples/document.js';
+import type { VisitContext } from '../../src/samples/visit.js';
+import type { FileResult } from '../../src/validate/index.js';
+import { selectPath, withXml } from '../../src/xml/index.js';
+
+export const catalog: LoadedCatalog = loadCatalog();
+
+/** ../shared/reference beside the repository, when this checkout has it (an outside oracle only). */
+export const SHARED = new URL('../../../shared/reference/', import.meta.url);
+export const hasShared = existsSync(SHARED);
+
+export function sample(t: DocumentTemplate, seed = 1, visit?: VisitContext): string {
+  return sampleDocument(t, catalog, { seed, ...(visit ? { visit } : {}) });
+}
+
+export function template(code: string): DocumentTemplate {
+  const t = catalog.documents.find((d) => d.code === code);
+  if (!t) throw new Error(`no template ${code}`);
+  return t;
+}
+
+export function rules(r: FileResult, severity?: 'error' | 'warning' | 'info'): string[] {
+  return [...new Set(r.findings.filter((f) => severity === undefined || f.severity === severity).map((f) => f.rule))].sort();
+}
+
+export function errors(r: FileResult): string[] {
+  return r.findings.filter((f) => f.severity === 'error').map((f) => `${f.rule} ${f.line ?? ''} ${f.message} @ ${f.xpath ?? ''}`);
+}
+
+/** Parse, change with libxml2's DOM, serialise. */
+export function mutate(xml: string, fn: (root: XmlElement) => void): string {
+  return withXml(xml, (doc) => {
+    fn(doc.root);
+    return doc.toString();
+  });
+}
+
+const SECTIONS = 'hl7:component/hl7:structuredBody/hl7:component/hl7:section';
+
+export function sectionEl(root: XmlElement, code: string): XmlElement {
+  const s = selectPath(root, `${SECTIONS}[hl7:code/@code='${code}']`)[0];
+  if (!(s instanceof XmlElement)) throw new Error(`no section ${code}`);
+  return s;
+}
+
+/** The first (template, section?, entry) the predicate accepts, header entries first. */
+export function findEntry(pred: (e: EntryTemplate, t: DocumentTemplate, s?: SectionTemplate) => boolean): { t: DocumentTemplate; s?: SectionTemplate; e: EntryTemplate } {
+  for (const t of catalog.documents) {
+    for (const e of t.header.elements) if (pred(e, t)) return { t, e };
+    for (const s of t.sections) for (const e of s.entries) if (pred(e, t, s)) return { t, s, e };
+  }
+  throw new Error('no entry matches');
+}
+
+/** The node an entry's path selects in a parsed sample. */
+export function entryNode(root: XmlElement, at: { s?: SectionTemplate; e: EntryTemplate }): XmlElement | XmlAttribute {
+  const ctx = at.s ? sectionEl(root, at.s.code) : root;
+  const n = selectPath(ctx, at.e.xpath)[0];
+  if (!n) throw new Error(`entry ${at.e.de} not in sample`);
+  return n;
+}
+
+/** Set an attribute, replacing the existing one (libxml2-wasm's setAttr would add a second). */
+export function setAttr(el: XmlElement, name: string, value: string, prefix?: string): void {
+  const have = prefix ? el.attrs.find((a) => a.name === name && a.prefix === prefix) : el.attr(name);
+  if (have) have.value = value;
+  else el.setAttr(name, value, prefix);
+}
+
+/** Replace an element's text (libxml2-wasm lets only text nodes change content). */
+export function setText(el: XmlElement, text: string): void {
+  const t = el.firstChild;
+  if (!(t instanceof XmlText)) throw new Error(`<${el.name}> has no text to change`);
+  t.content = text;
+}
+
+/** The element carrying an entry's value (the attribute's element for attribute paths). */
+export function valueHolder(n: XmlElement | XmlAttribute): XmlElement {
+  return n instanceof XmlAttribute ? n.parent! : n;
+}
+
+/** A stored (uncompressed) zip archive; enough for tests, including hostile entry names. */
+export function zipStore(entries: { name: string; data: Buffer | string }[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name, 'utf8');
+    const data = typeof e.data === 'string' ? Buffer.from(e.data, 'utf8') : e.data;
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x800, 6); // UTF-8 names
+    local.writeUInt16LE(0, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    locals.push(local, name, data);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x800, 8);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    centrals.push(central, name);
+    offset += 30 + name.length + data.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, end]);
+}
