@@ -1,9 +1,10 @@
 import { XmlElement } from 'libxml2-wasm';
-import type { Catalog, DocumentTemplate, EntityDef, ServiceDef } from '../catalog/types.js';
+import type { Catalog, DocumentTemplate, ServiceDef } from '../catalog/types.js';
 import type { Finding } from '../findings/types.js';
 import { NS } from '../xml/ns.js';
-import { selectPath, selectValue, selectValues } from '../xml/path.js';
+import { selectValue, selectValues } from '../xml/path.js';
 import { finding } from './rules.js';
+import { serviceByContent } from './service-by-content.js';
 import type { Expectation, FileKind } from './types.js';
 
 /**
@@ -156,46 +157,16 @@ function detectMessage(root: XmlElement, catalog: Catalog, name: TestName | unde
   }
   // an acknowledgement answers any register/update service: nothing in it tells which
   if (local === ACK_ROOT || candidates.length === 0) return d;
-  const best = bestByContent(root, catalog, candidates);
-  if (best) {
-    d.service = best;
+  const judged = serviceByContent(root, catalog, candidates);
+  const all = candidates.map((c) => c.code).join(', ');
+  if (judged.service) {
+    d.service = judged.service;
     d.serviceBy = 'content';
-    d.findings.push(finding('HT-MSG-SERVICE-INFERRED', { root: local, service: best.code, candidates: candidates.map((c) => c.code).join(', ') }, { xpath: `/hl7:${local}` }));
+    d.findings.push(finding('HT-MSG-SERVICE-INFERRED', { root: local, service: judged.service.code, candidates: all }, { xpath: `/hl7:${local}` }));
   } else {
-    d.findings.push(finding('HT-MSG-SERVICE-AMBIGUOUS', { root: local, candidates: candidates.map((c) => c.code).join(', ') }, { xpath: `/hl7:${local}` }));
+    d.findings.push(finding('HT-MSG-SERVICE-AMBIGUOUS', { root: local, candidates: all, compatible: judged.compatible.map((c) => c.code).join(', ') }, { xpath: `/hl7:${local}` }));
   }
   return d;
-}
-
-/**
- * Among services sharing an interaction, the one whose payload the message carries best: the
- * payload root must exist, then the count of entity fields (or query parameters) present
- * decides. A tie tells nothing and gives undefined. The caller says the service was inferred
- * (HT-MSG-SERVICE-INFERRED), since overlapping payloads can mislead.
- */
-function bestByContent(root: XmlElement, catalog: Catalog, candidates: ServiceDef[]): ServiceDef | undefined {
-  const scored = candidates.map((s) => ({ s, score: contentScore(root, s, catalog.entities.get(s.entity)) }));
-  scored.sort((a, b) => b.score - a.score);
-  const [first, second] = scored;
-  if (!first || first.score <= 0) return undefined;
-  if (second && second.score === first.score) return undefined;
-  return first.s;
-}
-
-function contentScore(root: XmlElement, s: ServiceDef, entity: EntityDef | undefined): number {
-  const isResponse = root.name === s.response && root.name !== s.request;
-  if (isResponse) {
-    const rr = s.responseRecords;
-    if (!rr) return 0;
-    const recs = selectPath(root, rr.records).filter((n): n is XmlElement => n instanceof XmlElement);
-    const payload = recs.flatMap((r) => selectPath(r, rr.payloadRoot)).find((n): n is XmlElement => n instanceof XmlElement);
-    if (!payload) return 0;
-    return 1 + (entity?.fields.filter((f) => selectPath(payload, f.xpath).length > 0).length ?? 0);
-  }
-  const payload = selectPath(root, s.payloadRoot).find((n): n is XmlElement => n instanceof XmlElement);
-  if (!payload) return 0;
-  if (s.queryParams) return 1 + s.queryParams.filter((p) => selectPath(payload, p.xpath).length > 0).length;
-  return 1 + (entity?.fields.filter((f) => selectPath(payload, f.xpath).length > 0).length ?? 0);
 }
 
 function fileNameFindings(d: Detection, root: XmlElement, catalog: Catalog, file: string): Finding[] {

@@ -151,7 +151,7 @@ export const RULES: readonly RuleDef[] = [
     '对不存在的主键应返回“无结果”。', 'Answer absent keys with no result.'),
   R('HT-MSG-INTERACTION-UNKNOWN', 'MSG', 'error', WST846, '消息根元素 {root} 不是目录中任何服务的请求或响应交互。', 'Root element {root} is not the request or response interaction of any catalogued service.',
     '核对交互 ID（如 PRPA_IN201311UV02）。', 'Check the interaction id (e.g. PRPA_IN201311UV02).'),
-  R('HT-MSG-SERVICE-AMBIGUOUS', 'MSG', 'info', WST846, '交互 {root} 用于多个服务（{candidates}），无法从内容判断是哪一个；服务相关的字段检查未做。', 'Interaction {root} serves several services ({candidates}); the content does not tell which, so service-specific field checks were not run.',
+  R('HT-MSG-SERVICE-AMBIGUOUS', 'MSG', 'info', WST846, '交互 {root} 用于多个服务（{candidates}）；消息内容与其中 {compatible} 均相符，无法判断是哪一个，服务相关的字段检查未做。', 'Interaction {root} serves several services ({candidates}); the content fits each of {compatible}, so it does not tell which and service-specific field checks were not run.',
     '按 EMR-PL-nn-服务名-T01.xml 命名文件，或在运行计划中指定服务。', 'Name the file EMR-PL-nn-<service>-T01.xml, or give the service explicitly.'),
   R('HT-MSG-SERVICE-INFERRED', 'MSG', 'info', WST846, '交互 {root} 用于多个服务（{candidates}）；按消息内容推断为 {service}。', 'Interaction {root} serves several services ({candidates}); taken as {service} from the content.',
     '如推断有误，请按 EMR-PL-nn-服务名-T01.xml 命名文件，或在运行计划中指定服务。', 'If that is wrong, name the file EMR-PL-nn-<service>-T01.xml or give the service explicitly.'),
