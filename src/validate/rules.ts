@@ -207,10 +207,18 @@ export function ruleById(id: string): RuleDef {
 
 export type FindingParams = Record<string, string | number | undefined>;
 
+// A platform's value quoted in a message is clipped: a 10 MB attribute must not become a 10 MB
+// finding (copied into record.json, the journal and every report).
+const MAX_PARAM_CHARS = 200;
+
+function clip(v: string): string {
+  return v.length <= MAX_PARAM_CHARS ? v : `${v.slice(0, MAX_PARAM_CHARS)}…(${v.length})`;
+}
+
 function fill(template: string, params: FindingParams): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
     const v = params[key];
-    return v === undefined ? whole : String(v);
+    return v === undefined ? whole : clip(String(v));
   });
 }
 
