@@ -94,12 +94,12 @@ describe('mutations are caught by the right rule', () => {
     expect(rules(r, 'error')).not.toContain('HT-TPL-FORMAT');
   });
 
-  it('bad date (20230230) → HT-TPL-DATE', () => {
+  it.each(['20230230', '20230231'])('bad date (%s) → HT-TPL-DATE', (bad) => {
     const at = findEntry((e) => e.format === 'D8' && e.dataType === 'TS');
     const xml = mutate(sample(at.t), (root) => {
       const n = entryNode(root, at);
-      if (n instanceof XmlAttribute) n.value = '20230230';
-      else setAttr(n, 'value', '20230230');
+      if (n instanceof XmlAttribute) n.value = bad;
+      else setAttr(n, 'value', bad);
     });
     const r = caught(xml, at.t.code);
     expect(rules(r, 'error')).toContain('HT-TPL-DATE');

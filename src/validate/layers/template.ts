@@ -31,6 +31,7 @@ export interface TemplateResult {
 }
 
 const SECTION_PATH = 'hl7:component/hl7:structuredBody/hl7:component/hl7:section';
+const HEADER_PATH = () => '/hl7:ClinicalDocument';
 
 function clauseOf(t: DocumentTemplate): string {
   return `第 ${t.part} 部分 ${t.title}`;
@@ -70,7 +71,7 @@ export function runTemplate(ctx: LayerContext): TemplateResult {
   const checked = new Set<string>();
   const headerSiblings = t.header.elements;
   for (const e of t.header.elements) {
-    const r = checkEntry(root, '/hl7:ClinicalDocument', e, headerSiblings, f, clause, '文档头 (header)', checked);
+    const r = checkEntry(root, HEADER_PATH, e, headerSiblings, f, clause, '文档头 (header)', checked);
     resolved.push(r);
   }
 
@@ -94,8 +95,10 @@ export function runTemplate(ctx: LayerContext): TemplateResult {
     }
     const section = found[0]!;
     sectionCode(section, st, f);
-    const at = xpathOf(section);
-    for (const e of st.entries) resolved.push(checkEntry(section, at, e, st.entries, f, clause, st.title, checked));
+    // the section's XPath is needed only for a finding: computing it for every section costs more than the checks
+    let at: string | undefined;
+    const atOf = () => (at ??= xpathOf(section));
+    for (const e of st.entries) resolved.push(checkEntry(section, atOf, e, st.entries, f, clause, st.title, checked));
   }
   datesEverywhere(root, f, checked);
   return { findings: f, resolved };
@@ -205,7 +208,7 @@ function rootRelaxed(path: string): { relaxed: string; root: string } | undefine
 }
 
 function checkEntry(
-  ctx: XmlElement, ctxPath: string, e: EntryTemplate, siblings: EntryTemplate[], f: Findings, clause: string, where: string, checked: Set<string>,
+  ctx: XmlElement, ctxPath: () => string, e: EntryTemplate, siblings: EntryTemplate[], f: Findings, clause: string, where: string, checked: Set<string>,
 ): ResolvedEntry {
   const nodes = selectPath(ctx, e.xpath);
   const p = { name: e.name, de: e.de, clause, where };
@@ -226,7 +229,7 @@ function checkEntry(
         return { entry: e, nodes };
       }
     }
-    f.addAt('HT-TPL-ENTRY-MISSING', p, `${ctxPath}/${e.xpath}`, ctx.line > 0 ? ctx.line : undefined);
+    f.addAt('HT-TPL-ENTRY-MISSING', p, `${ctxPath()}/${e.xpath}`, ctx.line > 0 ? ctx.line : undefined);
     return { entry: e, nodes };
   }
   if (nodes.length > 1 && atMostOne(e.cardinality)) {
