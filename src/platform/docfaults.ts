@@ -30,7 +30,11 @@ function templateOf(xml: string, catalog: Catalog): DocumentTemplate | undefined
 /** Replace the code of the first coded element whose value set enumerates its concepts. */
 export function wrongCode(xml: string, catalog: Catalog): string | undefined {
   const tag = /<[A-Za-z][^<>]*\bcodeSystem="([0-9.]+)"[^<>]*>/g;
+  // the document type code says what the document is; a wrong one is another fault
+  const docCodeSystem = templateOf(xml, catalog)?.codeSystem ?? '2.16.156.10011.2.4';
   for (const m of xml.matchAll(tag)) {
+    // HL7's own code systems (confidentiality …) are HL7's business, not WS 364's
+    if (m[1] === docCodeSystem || m[1]!.startsWith('2.16.840.1.113883.')) continue;
     const vs = catalog.valueSets.get(m[1]!);
     if (!vs || vs.concepts.length === 0 || !vs.verified) continue;
     if (!/\bcode="[^"]*"/.test(m[0])) continue;
@@ -40,7 +44,11 @@ export function wrongCode(xml: string, catalog: Catalog): string | undefined {
   return undefined;
 }
 
-/** Remove the <component> holding the first required section (by its LOINC code). */
+/**
+ * Remove the <component> holding the first required section (by its LOINC code). A template
+ * without required sections loses its first section: the document still conforms, but its
+ * content no longer equals what was registered.
+ */
 export function missingSection(xml: string, catalog: Catalog): string | undefined {
   const t = templateOf(xml, catalog);
   const req = t?.sections.find((s) => s.cardinality.startsWith('1'));

@@ -1,4 +1,4 @@
-import type { Catalog, PlanDef, ServiceDef } from '../catalog/types.js';
+import type { Catalog, DocumentTemplate, PlanDef, ServiceDef } from '../catalog/types.js';
 import { isDocumentService, isQuery, plainQueries } from './catalog-index.js';
 import type { FaultProfile } from './types.js';
 
@@ -28,10 +28,21 @@ function planServices(plan: PlanDef, catalog: Catalog): ServiceDef[] {
   return catalog.services.filter((s) => want.has(s.code));
 }
 
-function documentCases(plan: PlanDef, catalog: Catalog): string[] {
+function documentCases(plan: PlanDef, catalog: Catalog, only: (d: DocumentTemplate) => boolean = () => true): string[] {
   const want = new Set(plan.documents);
-  return catalog.documents.filter((d) => want.has(d.code)).map((d) => d.testPrefix);
+  return catalog.documents.filter((d) => want.has(d.code) && only(d)).map((d) => d.testPrefix);
 }
+
+/** Templates placing a WS 364 / GB coded element whose value set is enumerated and verified (what wrong-code breaks). */
+export const hasVerifiedCode = (catalog: Catalog) => (d: DocumentTemplate): boolean =>
+  [...d.header.elements, ...d.sections.flatMap((s) => s.entries)].some((e) => {
+    if (!e.valueSet || e.valueSet.startsWith('2.16.840.1.113883.')) return false;
+    const vs = catalog.valueSets.get(e.valueSet);
+    return vs !== undefined && vs.verified && vs.concepts.length > 0;
+  });
+
+/** Templates with a required section (the others have nothing missing-section can break). */
+export const hasRequiredSection = (d: DocumentTemplate): boolean => d.sections.some((s) => s.cardinality.startsWith('1'));
 
 const t01 = (s: ServiceDef): string => `${s.caseId}-T01`;
 const f01 = (s: ServiceDef): string => `${s.caseId}-F01`;
@@ -47,24 +58,24 @@ function sorted(ids: string[]): string[] {
   return [...new Set(ids)].sort();
 }
 
-const retrievedDocuments = (plan: PlanDef, catalog: Catalog): string[] =>
-  sorted([...documentCases(plan, catalog), ...planServices(plan, catalog).filter((s) => s.code === 'DocumentRetrieve').map(t01)]);
+const retrievedDocuments = (only?: (catalog: Catalog) => (d: DocumentTemplate) => boolean) => (plan: PlanDef, catalog: Catalog): string[] =>
+  sorted([...documentCases(plan, catalog, only?.(catalog)), ...planServices(plan, catalog).filter((s) => s.code === 'DocumentRetrieve').map(t01)]);
 
 export const FAULT_PROFILES: readonly FaultProfile[] = [
   {
     name: 'wrong-code',
-    description: 'DocumentRetrieve 返回的文档中一个值域编码被替换为值域外编码（terminology 层应报错）。Retrieved documents carry a code outside its value set; their content also differs from what was registered.',
-    failsCases: retrievedDocuments,
+    description: 'DocumentRetrieve 返回的文档中第一个（非文档类型的）值域编码被替换为值域外编码 HTX99（terminology 层报错）。Retrieved documents carry a code outside its value set; their content also differs from what was registered (EMR-PL-16-T01). Templates without such an element (C0014) are unchanged.',
+    failsCases: retrievedDocuments(hasVerifiedCode),
   },
   {
     name: 'missing-section',
-    description: 'DocumentRetrieve 返回的文档缺少第一个必选章节。Retrieved documents lack their first required section.',
-    failsCases: retrievedDocuments,
+    description: 'DocumentRetrieve 返回的文档缺少第一个必选章节（无必选章节的模板去掉第一个章节：文档仍合格，但内容与登记的不同）。Retrieved documents lack their first required section; templates without one lose their first section (still conformant, content differs).',
+    failsCases: retrievedDocuments(() => hasRequiredSection),
   },
   {
     name: 'wrong-template',
-    description: 'DocumentRetrieve 返回的文档 templateId 错误。Retrieved documents carry a wrong templateId.',
-    failsCases: retrievedDocuments,
+    description: 'DocumentRetrieve 返回的文档 templateId 错误（2.16.156.10011.2.1.1.999）。Retrieved documents carry a wrong templateId.',
+    failsCases: retrievedDocuments(),
   },
   {
     name: 'ae-valid',
