@@ -1,0 +1,60 @@
+/**
+ * Checks shared by the case kinds: what the transport saw, the validator's view of a response,
+ * and content consistency between what was sent and what came back.
+ */
+import type { Catalog, EntityDef, ServiceDef } from '../../catalog/types.js';
+import type { Finding } from '../../findings/types.js';
+import type { Exchange } from '../../transport/client.js';
+import { validateText } from '../../validate/index.js';
+import { finding } from '../../validate/rules.js';
+import type { Expectation } from '../../validate/types.js';
+import type { Values } from './data.js';
+
+/** HT-TX-* findings for an exchange that did not bring back a V3 message cleanly. */
+export function transportFindings(ex: Exchange): Finding[] {
+  const out: Finding[] = [];
+  const e = ex.error;
+  const status = ex.response?.status;
+  if (e) {
+    if (e.kind === 'soap-fault') out.push(finding('HT-TX-FAULT', { reason: ex.fault?.reason ?? e.message }));
+    else if (e.kind === 'http-status') out.push(finding('HT-TX-STATUS', { status: status ?? '?', reason: e.message }));
+    else if (e.kind === 'bad-envelope' || e.kind === 'no-body') out.push(finding('HT-TX-BODY', { reason: e.message }));
+    else out.push(finding('HT-TX-ERROR', { kind: e.kind, reason: e.message }));
+  } else if (status !== undefined && status !== 200) {
+    out.push(finding('HT-TX-STATUS', { status, reason: 'expected 200' }));
+  }
+  if (!e && ex.v3xml === undefined) out.push(finding('HT-TX-BODY', { reason: 'no V3 message in the response' }));
+  return out;
+}
+
+/** Every validator layer on a response, with what the runner knows about it. */
+export function responseFindings(catalog: Catalog, v3: string, expect: Expectation): Finding[] {
+  const r = validateText(v3, { catalog, expect });
+  return r.findings;
+}
+
+function show(v: string | undefined): string {
+  if (v === undefined) return '（缺失）';
+  return v.length > 60 ? `${v.slice(0, 57)}…` : v;
+}
+
+/**
+ * What came back against what was sent: a field present in both must be equal (error); a sent
+ * field the answer lacks is a warning (platforms may answer with a subset); key fields must be
+ * there and equal (error).
+ */
+export function consistency(service: ServiceDef, entity: EntityDef, step: string, sent: Values, got: Values, only?: readonly string[]): Finding[] {
+  const out: Finding[] = [];
+  const clause = `第 ${service.part} 部分 ${service.section} ${service.name}`;
+  for (const f of entity.fields) {
+    if (only && !only.includes(f.name)) continue;
+    const want = sent[f.name];
+    if (want === undefined || want === '') continue;
+    const have = got[f.name];
+    if (have === want) continue;
+    const missing = have === undefined;
+    out.push(finding('HT-SVC-CONSISTENCY', { step, label: `${f.label}（${f.name}）`, expected: show(want), actual: show(have), clause },
+      missing && !f.key ? { severity: 'warning' } : {}));
+  }
+  return out;
+}
