@@ -236,9 +236,20 @@ export interface PlanDef {
   source: SourceRef;
 }
 
-/** Filled in by the performance issue; kept open here so plans validate. */
+/**
+ * 运行性能 profile of a plan (schemas/plan.schema.json#/definitions/performance; run by
+ * src/perf/profile.ts). Figures are assumptions unless a stage says assumed: false.
+ */
 export interface PerformanceProfile {
   stages: PerformanceStage[];
+  /** records pre-registered per queried entity before the stages (setup, not measured); default 50 */
+  poolSize?: number;
+  /** full validation of one response in this many (default 100) */
+  validateEvery?: number;
+  /** per-request timeout, ms (default 10 000) */
+  timeoutMs?: number;
+  /** caps for mode 'short' (the demo's few-second profile) */
+  short?: { warmupSeconds: number; durationSeconds: number; maxUsers: number; maxRate: number; maxThinkTimeMs?: number; poolSize?: number };
 }
 
 export interface PerformanceStage {
@@ -247,11 +258,15 @@ export interface PerformanceStage {
   model: 'closed' | 'open';
   users?: number;
   rate?: number;
-  thinkTimeMs?: number;
+  thinkTimeMs?: number | [number, number];
   warmupSeconds: number;
   durationSeconds: number;
   thresholds: string[];
   assumed: boolean;
+  /** false: reported, never changes the verdict */
+  required?: boolean;
+  maxConnections?: number;
+  expectedLatencyMs?: number;
 }
 
 /** The whole catalogue as engines see it. */

@@ -145,3 +145,14 @@ export async function runStage(
   if (reasons.length) result.invalidReason = reasons.join('; ');
   return result;
 }
+
+// 运行性能 profiles on top of the generator: plan stages, per-request messages, checks, records
+export { runProfile, resolveStages, toRecord, PerfConfigError, DEFAULT_SHORT, loadProfileFile, loadPlanFile } from './profile.js';
+export type { RunProfileOptions, ResolvedStage } from './profile.js';
+export { ResponseCheck } from './check.js';
+export type { CheckStats, CheckOptions } from './check.js';
+export { RequestBuilder, serviceLoad } from './requests.js';
+export type { ServiceLoad, BuiltRequest } from './requests.js';
+export { exportK6 } from './k6.js';
+export type { K6ExportOptions } from './k6.js';
+export { renderPerformance } from './table.js';

@@ -209,7 +209,12 @@ describe('level plans', () => {
       if (ds) for (const d of p.datasets) expect(ds.has(d), `${p.id}: dataset ${d}`).toBe(true);
       expect(p.assumptions.map((a) => a.figure)).toEqual(expect.arrayContaining(['services required at this level', 'documents required at this level']));
       for (const a of p.assumptions) expect(a.source.verified, `${p.id}: ${a.figure}`).toBe(false);
-      expect(p.performance, 'performance is the performance issue\'s').toBeUndefined();
+      // 运行性能: every stage loads a service of the plan, and its figures are labelled assumed
+      expect(p.performance?.stages.length, `${p.id}: performance profile`).toBeGreaterThan(0);
+      for (const st of p.performance?.stages ?? []) {
+        expect(p.services, `${p.id}: ${st.name}`).toContain(st.service);
+        expect(st.assumed, `${p.id}: ${st.name}`).toBe(true);
+      }
     }
     expect(plans.get('hospital-5b')!.documents).toHaveLength(53);
     expect(plans.get('hospital-5a')!.documents).toHaveLength(53);

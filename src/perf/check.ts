@@ -1,0 +1,137 @@
+/**
+ * Every response under load is checked, cheaply: transport (HTTP status, envelope unwrap, SOAP
+ * fault) and acknowledgement (typeCode AA, targetMessage = a request we sent, and for queries
+ * the query response of the service with its record). One response in `validateEvery` is also
+ * kept and, once the stage is over, goes through the full validator (src/validate validateText:
+ * XSD, message layer …) — inside the window its milliseconds of CPU would stall the generator's
+ * event loop. A response it rejects is added to the stage's errors as invalid-body and its rule
+ * ids are tallied, so the count explains itself.
+ *
+ * The cheap check reads the V3 XML with a few anchored regular expressions instead of a parser:
+ * it runs on the generator's thread for every response, and a parse per response would make
+ * the generator, not the platform, the bottleneck. The sampled full validation parses properly.
+ *
+ * Error classes (besides the generator's transport classes, see errors.ts):
+ *   http-status:NNN   status other than 200 and not a SOAP fault
+ *   soap-fault        a SOAP Fault (any status)
+ *   invalid-body      not an envelope, no V3 payload, wrong response root, or (added
+ *                     after the stage) the full validation rejected a sampled response
+ *   ack-AE / ack-AR   acknowledgement typeCode AE / AR
+ *   ack-missing       no acknowledgement typeCode in the answer
+ *   ack-mismatch      the acknowledgement answers no request of this stage (targetMessage id)
+ *   no-record         a query for a key the setup registered came back without a record
+ */
+import type { Catalog, ServiceDef } from '../catalog/types.js';
+import type { Binding } from '../transport/binding.js';
+import { decodeBody } from '../transport/charset.js';
+import { unwrapResponse } from '../transport/envelope.js';
+import { validateText } from '../validate/index.js';
+import type { ErrorClass } from './errors.js';
+import type { ResponseChecker, ResponseHeaders } from './types.js';
+
+export interface CheckStats {
+  /** responses the cheap check saw */
+  checked: number;
+  /** responses fully validated (the sample) */
+  validated: number;
+  /** of those, rejected by the validator */
+  validationFailed: number;
+  /** rule id → count, from the rejected samples (error findings only) */
+  findings: Record<string, number>;
+}
+
+export interface CheckOptions {
+  binding: Binding;
+  service: ServiceDef;
+  catalog: Catalog;
+  /** fully validate one response in this many (0 = never) */
+  validateEvery: number;
+  /** query/retrieve: the answer must carry a record */
+  expectRecords: boolean;
+}
+
+const ROOT = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?([\w.-]+)/;
+const ACK_TYPE = /<(?:[\w.-]+:)?acknowledgement\b[^>]*?\stypeCode\s*=\s*["']([A-Za-z]+)["']/;
+const TARGET_ID = /<(?:[\w.-]+:)?targetMessage\b[^>]*>\s*<(?:[\w.-]+:)?id\b([^>]*)>/;
+const EXTENSION = /\sextension\s*=\s*["']([^"']*)["']/;
+/** sampled responses kept for validation after the stage, at most */
+const MAX_SAMPLES = 200;
+const QUERY_CODE = /<(?:[\w.-]+:)?queryResponseCode\b[^>]*?\scode\s*=\s*["']([A-Za-z]+)["']/;
+
+function header(h: ResponseHeaders, name: string): string | undefined {
+  const v = h[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+}
+
+/**
+ * The checker of one stage. `expect(messageId)` registers a request as sent; its answer must
+ * name it in targetMessage (and is then forgotten).
+ */
+export class ResponseCheck {
+  readonly stats: CheckStats = { checked: 0, validated: 0, validationFailed: 0, findings: {} };
+  private readonly pending = new Set<string>();
+  private readonly samples: { v3: string; requestId: string }[] = [];
+
+  constructor(private readonly opts: CheckOptions) {}
+
+  expect(messageId: string): void {
+    this.pending.add(messageId);
+  }
+
+  readonly checker: ResponseChecker = (status, headers, body) => this.check(status, headers, body);
+
+  check(status: number, headers: ResponseHeaders, body: Buffer): ErrorClass | null {
+    this.stats.checked++;
+    const { binding, service } = this.opts;
+    const text = decodeBody(body, header(headers, 'content-type')).text;
+    if (status !== 200) {
+      if (binding.kind !== 'http' && /<(?:[\w.-]+:)?Fault[\s>]/.test(text)) return 'soap-fault';
+      return `http-status:${status}`;
+    }
+    const u = unwrapResponse(binding, text);
+    if (u.kind === 'fault') return 'soap-fault';
+    if (u.kind === 'error') return 'invalid-body';
+    const v3 = u.v3xml;
+
+    const root = ROOT.exec(v3)?.[1];
+    const type = ACK_TYPE.exec(v3)?.[1];
+    if (type === undefined) return root === undefined ? 'invalid-body' : 'ack-missing';
+    if (type !== 'AA' && type !== 'CA') return `ack-${type.toUpperCase()}`;
+    const target = TARGET_ID.exec(v3)?.[1];
+    const targetId = target === undefined ? undefined : EXTENSION.exec(target)?.[1];
+    if (targetId === undefined || !this.pending.delete(targetId)) return 'ack-mismatch';
+    if (root !== service.response) return 'invalid-body';
+    if (this.opts.expectRecords) {
+      const code = QUERY_CODE.exec(v3)?.[1];
+      if (code !== undefined && code !== 'OK') return 'no-record';
+    }
+
+    const every = this.opts.validateEvery;
+    if (every > 0 && this.stats.checked % every === 1 % every && this.samples.length < MAX_SAMPLES) this.samples.push({ v3, requestId: targetId });
+    return null;
+  }
+
+  /**
+   * Fully validate the sampled responses (after the stage: a validation costs milliseconds of
+   * CPU, which inside the measured window would stall the generator's event loop and make the
+   * stage invalid). Returns how many the validator rejected; stats and findings are updated.
+   */
+  validateSamples(): number {
+    let failed = 0;
+    const { service, catalog, expectRecords } = this.opts;
+    for (const s of this.samples.splice(0)) {
+      this.stats.validated++;
+      const r = validateText(s.v3, {
+        catalog,
+        expect: { service: service.code, requestId: s.requestId, ack: 'AA', ...(expectRecords ? { records: 'some' as const } : {}) },
+      });
+      const errors = r.findings.filter((f) => f.severity === 'error');
+      if (r.verdict === 'fail' || errors.length > 0) {
+        failed++;
+        this.stats.validationFailed++;
+        for (const f of errors) this.stats.findings[f.rule] = (this.stats.findings[f.rule] ?? 0) + 1;
+      }
+    }
+    return failed;
+  }
+}
