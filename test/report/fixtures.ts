@@ -13,9 +13,9 @@ import { SecretRegistry } from '../../src/run/secrets.js';
 import { LatencyHistogram } from '../../src/perf/index.js';
 
 /** Personal data planted in the evidence (synthetic: 99xxxx area codes, 1990000 block). */
-export const PATIENT = { name: '测试甲乙', contact: '测试丙', id: '990101198001011239', phone: '19900001234', doctor: '测试医生' };
+export const PATIENT = { name: '测试甲乙', contact: '测试丙', id: '990101198001011236', phone: '19900001234', doctor: '测试医生' };
 /** A valid check character (GB 11643) for the planted ID. */
-export const FREE_TEXT_ID = '99010219850315002X';
+export const FREE_TEXT_ID = '990102198503150021';
 
 /** Secrets planted into the run folder; none may appear in any output. */
 export const SECRETS = {
@@ -64,7 +64,7 @@ const cdaDoc = `<?xml version="1.0" encoding="UTF-8"?>
 <recordTarget typeCode="RCT"><patientRole classCode="PAT"><id root="2.16.156.10011.1.2" extension="HR-1"/>
 <patient classCode="PSN" determinerCode="INSTANCE"><id root="2.16.156.10011.1.3" extension="${PATIENT.id}"/><name>${PATIENT.name}</name></patient></patientRole></recordTarget>
 <author><assignedAuthor><assignedPerson><name>${PATIENT.doctor}</name></assignedPerson></assignedAuthor></author>
-<component><structuredBody><component><section><text>备注 ${HOSTILE.closePre} 联系电话 010-88886666</text></section></component></structuredBody></component>
+<component><structuredBody><component><section><text>备注 ${HOSTILE.closePre} 联系电话 010-88886666 联系人身份证 ${FREE_TEXT_ID} 手机 +86 13912345678</text></section></component></structuredBody></component>
 </ClinicalDocument>`;
 
 export interface FixtureOptions {

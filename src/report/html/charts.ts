@@ -10,7 +10,7 @@ import { esc } from './escape.js';
 export const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d'];
 const PCT_COLORS = ['#93c5fd', '#60a5fa', '#2563eb', '#1e3a8a'];
 
-const W = 548;
+const W = 530;
 const H = 270;
 const M = { l: 64, r: 16, t: 28, b: 56 };
 
