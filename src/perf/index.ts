@@ -153,6 +153,6 @@ export { ResponseCheck } from './check.js';
 export type { CheckStats, CheckOptions } from './check.js';
 export { RequestBuilder, serviceLoad } from './requests.js';
 export type { ServiceLoad, BuiltRequest } from './requests.js';
-export { exportK6 } from './k6.js';
+export { exportK6, k6Threshold } from './k6.js';
 export type { K6ExportOptions } from './k6.js';
 export { renderPerformance } from './table.js';
