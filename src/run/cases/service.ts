@@ -158,7 +158,7 @@ export function serviceCases(inp: ServiceCaseInputs): CaseSpec[] {
           // the platform now holds the update: the query (when it works) must say so
           if (q && passed(ctx, t01(q))) {
             const key = pick(v, queryKeyFields(q, e));
-            const qr = await call(ctx, o, t01(s), q, key);
+            const qr = await call(ctx, o, t01(s), q, { ...pick(v, (q.queryParams ?? []).map((p) => p.field)), ...key });
             const recs = checkQuery(ctx, o, qr, q, 'some', Object.values(key).join('/'));
             const got = recordWithKey(recs, key);
             if (got) o.add(...consistency(q, e, '更新', v, got));
@@ -220,7 +220,11 @@ export function serviceCases(inp: ServiceCaseInputs): CaseSpec[] {
         run: async (ctx, o) => {
           const expected = s.entity === 'document' ? data.document(firstTemplate(data, inp), 1).values : data.record(s.entity);
           const key = given?.T01 ?? pick(expected, keysOf);
-          const res = await call(ctx, o, t01(s), s, key);
+          // every parameter the registered record has a value for, as a practitioner's T01
+          // query does: the record must match all of them (and no parameter is left for a
+          // platform to guess from a neighbouring id under another root)
+          const params = given?.T01 ?? { ...pick(expected, (s.queryParams ?? []).map((p) => p.field)), ...key };
+          const res = await call(ctx, o, t01(s), s, params);
           const recs = checkQuery(ctx, o, res, s, 'some', Object.values(key).join('/'));
           if (given?.T01 || o.hasErrors()) return;
           const got = recordWithKey(recs, key);
