@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/index.js';
 import type { PerformanceProfile, PerformanceStage, PlanDef } from '../../src/catalog/types.js';
-import { ResponseCheck } from '../../src/perf/check.js';
+import { fastUnwrap, ResponseCheck } from '../../src/perf/check.js';
 import { foldValidation, loadProfileFile, loopLagBound, PerfConfigError, resolveStages, runProfile } from '../../src/perf/profile.js';
 import { RequestBuilder, serviceLoad } from '../../src/perf/requests.js';
 import type { StageResult } from '../../src/perf/types.js';
 import { buildAck, buildQueryResponse, readMessage } from '../../src/samples/message.js';
 import { sampleEntityValues } from '../../src/samples/message-values.js';
 import { resolveBinding } from '../../src/transport/binding.js';
-import { readRequest, writeResponse } from '../../src/transport/envelope.js';
+import { readRequest, unwrapResponse, writeResponse } from '../../src/transport/envelope.js';
 import { startEchoPlatform } from './profile-server.js';
 
 const catalog = loadCatalog();
@@ -148,6 +148,18 @@ describe('the per-response check', () => {
     expect(mk().check(503, {}, Buffer.from('busy'))).toBe('http-status:503');
     expect(mk().check(200, h, Buffer.from('not xml at all'))).toBe('invalid-body');
     expect(mk().check(200, h, body('<x xmlns="urn:hl7-org:v3"/>'))).toBe('ack-missing');
+  });
+
+  it('fast path: a CDATA-carried answer reads as the envelope parser reads it; anything else takes the full path', () => {
+    const ack = buildAck({ messageId: 'M1', interactionId: q.service.request }, { typeCode: 'AA', ...meta });
+    const text = writeResponse(soap, ack).body.toString('utf8');
+    const full = unwrapResponse(soap, text);
+    expect(full.kind === 'message' && full.v3xml).toBe(fastUnwrap(soap, text));
+    const escaped = resolveBinding({ kind: 'soap11', messageAs: 'escaped' });
+    expect(fastUnwrap(escaped, writeResponse(escaped, ack).body.toString('utf8'))).toBeUndefined();
+    expect(fastUnwrap(soap, writeResponse(soap, { faultCode: 'Receiver', reason: 'x', detail: '<![CDATA[a]]>' }).body.toString('utf8'))).toBeUndefined();
+    expect(fastUnwrap(soap, text.replace(/<\/soap:Envelope>\s*$/, ''))).toBeUndefined();
+    expect(fastUnwrap(resolveBinding('http'), ack)).toBeUndefined();
   });
 
   it('keeps one response in validateEvery for full validation after the stage', () => {
