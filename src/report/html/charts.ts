@@ -29,28 +29,34 @@ export function niceTicks(max: number, want = 5): number[] {
 
 const fmt = (v: number): string => (v >= 10000 ? `${f1(v / 1000)}k` : v >= 100 ? String(Math.round(v)) : v >= 1 ? f1(v) : String(Math.round(v * 100) / 100));
 
-function frame(title: string, yTicks: number[], yMax: number, yLabel: string, body: string, xAxis: string, legend: string): string {
+function frame(title: string, yTicks: number[], yMax: number, yLabel: string, body: string, xAxis: string, legend: { svg: string; rows: number } = { svg: '', rows: 0 }): string {
   const ph = H - M.t - M.b;
+  const h = H + Math.max(0, legend.rows - 1) * 16;
   const y = (v: number): number => M.t + ph - (v / yMax) * ph;
   let grid = '';
   for (const v of yTicks) {
     grid += `<path class="grid" d="M${M.l} ${f1(y(v))}H${W - M.r}"/><text class="tick" x="${M.l - 6}" y="${f1(y(v) + 4)}" text-anchor="end">${esc(fmt(v))}</text>`;
   }
-  return `<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(title)}">`
+  return `<svg class="chart" viewBox="0 0 ${W} ${h}" width="${W}" height="${h}" role="img" aria-label="${esc(title)}">`
     + `<title>${esc(title)}</title><text class="ctitle" x="${M.l}" y="18">${esc(title)}</text>`
     + `<text class="tick" x="14" y="${M.t + ph / 2}" transform="rotate(-90 14 ${M.t + ph / 2})" text-anchor="middle">${esc(yLabel)}</text>`
     + grid + body + xAxis
-    + `<path class="axis" d="M${M.l} ${M.t}V${M.t + ph}H${W - M.r}"/>` + legend + '</svg>';
+    + `<path class="axis" d="M${M.l} ${M.t}V${M.t + ph}H${W - M.r}"/>` + legend.svg + '</svg>';
 }
 
-function legendRow(items: { label: string; color: string }[]): string {
+/** Legend items laid out in rows that fit the chart's width; returns the markup and the rows used. */
+function legendRow(items: { label: string; color: string }[]): { svg: string; rows: number } {
   let x = M.l;
+  let row = 0;
   let out = '';
   for (const it of items) {
-    out += `<path d="M${x} ${H - 14}h12v-8h-12z" fill="${it.color}"/><text class="tick" x="${x + 16}" y="${H - 6}">${esc(it.label)}</text>`;
-    x += 28 + Math.min(200, it.label.length * 8);
+    const w = 30 + Math.min(220, it.label.length * 6.6);
+    if (x + w > W - M.r && x > M.l) { x = M.l; row++; }
+    const y = H - 6 + row * 16;
+    out += `<path d="M${x} ${y - 8}h12v-8h-12z" fill="${it.color}"/><text class="tick" x="${x + 16}" y="${y}">${esc(it.label)}</text>`;
+    x += w;
   }
-  return out;
+  return { svg: out, rows: items.length ? row + 1 : 0 };
 }
 
 const PCTS: { key: 'p50' | 'p90' | 'p95' | 'p99'; label: string }[] = [
@@ -79,7 +85,8 @@ export function percentileChart(stages: readonly PerfView[], title: string, yLab
       const x = gx + pi * bw;
       body += `<path class="bar" d="M${f1(x)} ${f1(M.t + ph)}v${f1(-h)}h${f1(bw - 2)}v${f1(h)}z" fill="${PCT_COLORS[pi]}"><title>${esc(`${s.name} ${p.label}: ${v} ms`)}</title></path>`;
     });
-    const label = s.name.length > 18 ? `${s.name.slice(0, 17)}…` : s.name;
+    const fit = Math.max(4, Math.floor(gw / 6.8));
+    const label = s.name.length > fit ? `${s.name.slice(0, fit - 1)}…` : s.name;
     xAxis += `<text class="tick" x="${f1(M.l + gi * gw + gw / 2)}" y="${M.t + ph + 16}" text-anchor="middle">${esc(label)}</text>`;
   });
   return frame(title, ticks, yMax, yLabel, body, xAxis, legendRow(PCTS.map((p, i) => ({ label: p.label, color: PCT_COLORS[i]! }))));
@@ -87,7 +94,7 @@ export function percentileChart(stages: readonly PerfView[], title: string, yLab
 
 /** One line per stage over the seconds of its measured window. */
 export function seriesChart(stages: readonly PerfView[], pick: (p: PerfView['series'][number]) => number | undefined, title: string, yLabel: string, xLabel: string): string | undefined {
-  const lines = stages.map((s, i) => ({ s, color: PALETTE[i % PALETTE.length]!, pts: s.series.map((p) => [p.t, pick(p)] as const).filter((p): p is readonly [number, number] => p[1] !== undefined) }))
+  const lines = stages.map((s, i) => ({ s, color: PALETTE[i % PALETTE.length]!, pts: s.series.filter((p) => s.durationS === undefined || p.t < s.durationS).map((p) => [p.t, pick(p)] as const).filter((p): p is readonly [number, number] => p[1] !== undefined) }))
     .filter((l) => l.pts.length > 0);
   if (lines.length === 0) return undefined;
   const tMax = Math.max(1, ...lines.flatMap((l) => l.pts.map((p) => p[0])));
@@ -159,5 +166,5 @@ export function histogramChart(stage: PerfView, title: string, shareLabel: strin
     xAxis += `<text class="tick" x="${f1(M.l + i * bw)}" y="${M.t + ph + 16}" text-anchor="middle">${esc(fmt(v))}</text>`;
   }
   xAxis += `<text class="tick" x="${W - M.r}" y="${M.t + ph + 32}" text-anchor="end">ms (log)</text>`;
-  return frame(`${title} — ${stage.name}`, ticks, yMax, shareLabel, body, xAxis, '');
+  return frame(`${title} — ${stage.name}`, ticks, yMax, shareLabel, body, xAxis);
 }

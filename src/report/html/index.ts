@@ -54,7 +54,8 @@ export function renderHtml(input: ReportInput): string {
   for (const [area, cases] of casesByArea(r)) {
     parts.push(`<h2 id="area-${area}">${esc(areaText(lang, area))}</h2>`);
     parts.push(caseTable(input, cases));
-    const notPassed = cases.filter((c) => input.evidence.has(c.id));
+    // what did not pass first, then passing cases that carry warnings
+    const notPassed = cases.filter((c) => input.evidence.has(c.id)).sort((a, b) => Number(a.result === 'pass') - Number(b.result === 'pass'));
     for (const c of notPassed) parts.push(caseDetails(input, c));
   }
 

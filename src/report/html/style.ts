@@ -16,7 +16,8 @@ dl.meta dt{color:var(--mut)}dl.meta dd{margin:0;word-break:break-all}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{border:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}
 th{background:#f1f5f9;font-weight:600;white-space:nowrap}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+table.cases td:nth-child(2){min-width:13em}
 .r{display:inline-block;min-width:3.5em;text-align:center;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff}
 .r.pass{background:var(--pass)}.r.fail{background:var(--fail)}.r.error{background:var(--err)}.r.skip,.r.invalid{background:var(--skip)}
 .opt{color:var(--mut);font-size:12px}
@@ -41,7 +42,8 @@ svg .grid{stroke:#eef2f7;stroke-width:1}svg .axis{stroke:#94a3b8;fill:none}svg .
 svg .tick{font-size:11px;fill:#475569}svg .ctitle{font-size:13px;font-weight:600;fill:#1f2937}
 .toolbar{display:flex;gap:8px;margin:8px 0}
 button{font:inherit;padding:4px 12px;border:1px solid #cbd5e1;border-radius:6px;background:#fff;cursor:pointer}button:hover{background:#f1f5f9}
-body.only-failed tr.row-pass{display:none}
+body.only-failed tr.row-pass,body.only-failed details.case.pass{display:none}
+table.findings td:first-child code{white-space:nowrap}
 footer{color:var(--mut);font-size:12px;margin-top:32px}
 @media print{details.case{break-inside:avoid}pre.xml{max-height:none}.toolbar{display:none}}
 `;
