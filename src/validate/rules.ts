@@ -195,6 +195,8 @@ export const RULES: readonly RuleDef[] = [
     '同一患者的文档与消息应使用相同的患者标识、姓名与身份证号。', 'Documents and messages about one patient must carry the same ids and name.'),
   R('HT-DS-TIMELINESS', 'DS', 'error', 'WS 363-2011 表示格式 D8/DT15; 数据质量 及时性', '数据集 {dataset} 的数据元 {name}（{de}）时间“{value}”不合逻辑：{reason}', 'Dataset {dataset} element {name} ({de}) time "{value}" is not logical: {reason}',
     '时间应为真实日期，不晚于读取时间、不早于患者出生。', 'Times must be real, not in the future and not before the patient\'s birth.'),
+  R('HT-DS-SOURCES', 'DS', 'info', 'WS 445-2014', '数据集 {dataset}：用例 {cases} 未通过，其交换的数据已在该用例中判定，不计入本数据集。', 'Dataset {dataset}: cases {cases} failed; what they exchanged is judged there and left out here.',
+    '先解决这些用例的问题。', 'Fix those cases first.'),
   R('HT-DS-QUALITY', 'DS', 'info', 'WS 445-2014; 数据质量四维度', '数据集 {dataset}：见到 {seen}/{placed} 个可交换数据元（共 {elements} 个）；一致性 {consistency}，完整性 {completeness}，整合性 {integration}，及时性 {timeliness}。', 'Dataset {dataset}: {seen}/{placed} exchangeable elements seen ({elements} in all); consistency {consistency}, completeness {completeness}, integration {integration}, timeliness {timeliness}.',
     '定义见 docs/run.md。', 'Definitions in docs/run.md.'),
   R('HT-PERF-THRESHOLD', 'PERF', 'error', 'WS/T 447-2014 性能要求（阈值为假设值）', '性能阶段 {stage} 未达到阈值 {threshold}：实际 {actual}。', 'Stage {stage} misses threshold {threshold}: actual {actual}.',

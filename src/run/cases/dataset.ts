@@ -204,10 +204,14 @@ export function datasetCases(inp: DatasetCaseInputs): CaseSpec[] {
         for (const [i, x] of inp.exports.entries()) {
           try { tables.set(i, await loadExport(x)); } catch (err) { tables.set(i, err instanceof Error ? err : new Error(String(err))); }
         }
-        const coverage: DatasetCoverage[] = [];
+        const coverage: (DatasetCoverage & { excluded: string[] })[] = [];
         for (const { def } of active) coverage.push(judgeDataset(ctx, inp, cache, def, id, tables, o.add.bind(o), (f) => o.addEvidence(f)));
-        o.extra.datasets = coverage;
-        if (coverage.every((c) => c.seen.length === 0)) o.fail('没有在调阅的文档、查询结果或数据集导出中见到这些数据集的任何数据元');
+        o.extra.datasets = coverage.map(({ excluded: _x, ...c }) => c);
+        if (coverage.every((c) => c.seen.length === 0)) {
+          const ex = [...new Set(coverage.flatMap((c) => c.excluded))].sort();
+          if (ex.length) { o.forced = 'skip'; o.reason = `依赖的用例未通过 needs ${ex.join(', ')} (fail): 这些数据集没有其他来源`; }
+          else o.fail('没有在调阅的文档、查询结果或数据集导出中见到这些数据集的任何数据元');
+        }
       },
     });
   }
@@ -218,19 +222,22 @@ function ratio(a: number, b: number): number | null {
   return b === 0 ? null : Math.round((a / b) * 10_000) / 10_000;
 }
 
-function judgeDataset(ctx: CaseContext, inp: DatasetCaseInputs, cache: Caches, def: DatasetDef, caseId: string, tables: Map<number, ExportTable | Error>, add: (...f: Finding[]) => void, evidence: (f: string) => void): DatasetCoverage {
+function judgeDataset(ctx: CaseContext, inp: DatasetCaseInputs, cache: Caches, def: DatasetDef, caseId: string, tables: Map<number, ExportTable | Error>, add: (...f: Finding[]) => void, evidence: (f: string) => void): DatasetCoverage & { excluded: string[] } {
   const byDe = new Map(def.elements.map((e) => [e.de, e] as const));
   const wanted = new Set(byDe.keys());
   const placed = new Set<string>();
   const obs: Observation[] = [];
   let records = 0;
   let linked = 0;
+  const excluded = new Set<string>();
 
   // documents
   for (const t of inp.templates) {
     if (!templateCarries(t, def) && ![...t.header.elements, ...t.sections.flatMap((s) => s.entries)].some((e) => wanted.has(e.de))) continue;
     for (const e of [...t.header.elements, ...t.sections.flatMap((s) => s.entries)]) if (wanted.has(e.de)) placed.add(e.de);
     const rec = ctx.results.get(t.testPrefix);
+    // one defect, one failing case: what a failed case exchanged is judged there, not here
+    if (rec && rec.result !== 'pass') { excluded.add(rec.id); continue; }
     const file = rec?.evidence.find((f) => f.endsWith(`/${RETRIEVED(t.code)}`));
     if (!file) continue;
     try {
@@ -258,7 +265,9 @@ function judgeDataset(ctx: CaseContext, inp: DatasetCaseInputs, cache: Caches, d
     const fields = entity.fields.filter((f) => f.de && wanted.has(f.de));
     if (fields.length === 0) continue;
     for (const f of fields) placed.add(f.de!);
-    for (const file of responseFiles(ctx.results.get(`${q.caseId}-T01`))) {
+    const qrec = ctx.results.get(`${q.caseId}-T01`);
+    if (qrec && qrec.result !== 'pass') { excluded.add(qrec.id); continue; }
+    for (const file of responseFiles(qrec)) {
       let recs = cache.records.get(file);
       if (!recs) {
         recs = [];
@@ -333,7 +342,9 @@ function judgeDataset(ctx: CaseContext, inp: DatasetCaseInputs, cache: Caches, d
   }
   const notSeen = [...placed].filter((d) => !seen.has(d));
   if (notSeen.length) add(finding('HT-DS-NOT-SEEN', { dataset: def.name, count: notSeen.length }));
-  const cov: DatasetCoverage = {
+  if (excluded.size) add(finding('HT-DS-SOURCES', { dataset: def.name, cases: [...excluded].sort().join(', ') }));
+  const cov: DatasetCoverage & { excluded: string[] } = {
+    excluded: [...excluded].sort(),
     id: def.id, name: def.name, elements: def.elements.length, placed: placed.size,
     seen: [...seen].sort(), conform: [...seen].filter((d) => !bad.has(d)).sort(), nonConform: [...bad].sort(), values: obs.length,
     quality: {
