@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Dev tool: writes shared-docs/wst500/C00nn.json (full depth) and shared-docs/wst483/EHR-SD-nn.json
-// (identity) from the reference facts in ../shared/reference. The JSON it writes is committed;
+// Dev tool: writes shared-docs/wst500/C00nn.json (full depth) from the reference facts in
+// ../shared/reference (WS/T 483: tools/build-regional). The JSON it writes is committed;
 // the project never needs ../shared at run time. Hand corrections belong in the rule tables of
 // tools/extract-documents/*.mjs, so that a re-run reproduces them.
 //
@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDocument } from './extract-documents/build.mjs';
-import { readWs445, readWst483, readWst500, readXsd } from './extract-documents/read-reference.mjs';
+import { readWs445, readWst500, readXsd } from './extract-documents/read-reference.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -49,35 +49,7 @@ for (const doc of readWst500(ref)) {
   stats.push(s);
 }
 
-for (const d of readWst483(ref)) {
-  const nn = String(d.seq).padStart(2, '0');
-  write(`shared-docs/wst483/EHR-SD-${nn}.json`, {
-    code: d.testPrefix,
-    family: 'wst483',
-    part: d.seq,
-    standard: `WS/T 483.${d.seq}-2016`,
-    title: d.name,
-    templateId: `2.16.156.10011.2.1.1.${d.seq}`,
-    codeSystem: '2.16.156.10011.2.4',
-    testPrefix: d.testPrefix,
-    depth: 'identity',
-    datasets: d.dataset ? [d.dataset] : [],
-    header: { required: [], elements: [] },
-    sections: [],
-    source: {
-      standard: `WS/T 483.${d.seq}-2016`,
-      via: 'shared/reference/facts/wst483_regional_documents_and_datasets.csv; shared/reference/facts/oid_conventions.csv',
-      verified: false,
-      note: [
-        `Identity only. The document type code is not known from public sources: "${d.testPrefix}" (the test-file prefix) stands in for it.`,
-        d.seq === 1
-          ? 'templateId 2.16.156.10011.2.1.1.1 was observed in a public sample.'
-          : `templateId 2.16.156.10011.2.1.1.${d.seq} is assumed by analogy with part 1 (only .1 was observed).`,
-        d.dataset ? `Dataset ${d.dataset} (${d.datasetPrefix}) per the source table.` : `The source table names no dataset for this part (${d.datasetPrefix}).`,
-      ].join(' '),
-    },
-  });
-}
+// shared-docs/wst483/ (full WS/T 483 templates) is written by tools/build-regional/main.mjs.
 
 const sum = (k) => stats.reduce((a, s) => a + s[k], 0);
 const entries = stats.map((s) => s.elements);
@@ -85,7 +57,6 @@ console.log(`WS/T 500 documents: ${stats.length}`);
 console.log(`  sections: ${sum('sections')} (added beyond vendor samples: ${sum('added')})`);
 console.log(`  entries: ${sum('elements')} (header ${sum('header')}, body ${sum('body')}); per document min ${Math.min(...entries)} max ${Math.max(...entries)}`);
 console.log(`  named in the practitioner XSD docs: ${sum('named')}; inferred only: ${sum('inferred')}; no keyword rule (default section): ${sum('unmatched')}`);
-console.log(`WS/T 483 documents: ${readWst483(ref).length} (identity)`);
 if (check) {
   if (changed.length) {
     console.error(`out of date: ${changed.join(', ')}`);

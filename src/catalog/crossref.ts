@@ -25,6 +25,7 @@ export interface CatalogParts {
   valueSets: Placed<ValueSetDef>[];
   documents: Placed<DocumentTemplate>[];
   services: Placed<ServiceDef>[];
+  regionalServices: Placed<ServiceDef>[];
   entities: Placed<EntityDef>[];
   plans: Placed<PlanDef>[];
 }
@@ -66,7 +67,9 @@ export function crossCheck(p: CatalogParts): CrossCheck {
   const des = unique(p.dataElements, (d) => d.de, 'data element', 'de');
   const valueSets = unique(p.valueSets, (v) => v.oid, 'value set', 'oid');
   const documents = unique(p.documents, (d) => d.code, 'document code', 'code');
-  const services = unique(p.services, (s) => s.code, 'service code', 'code');
+  const hospitalServices = unique(p.services, (s) => s.code, 'service code', 'code');
+  // regional services may reuse a hospital code (same interaction); unique within their own list
+  const regionalServices = unique(p.regionalServices, (s) => s.code, 'regional service code', 'code');
   const entities = unique(p.entities, (e) => e.name, 'entity', 'name');
   const plans = unique(p.plans, (pl) => pl.id, 'plan id', 'id');
 
@@ -135,7 +138,7 @@ export function crossCheck(p: CatalogParts): CrossCheck {
     });
   }
 
-  for (const { file, at, value: s } of p.services) {
+  for (const { file, at, value: s } of [...p.services, ...p.regionalServices]) {
     const ent = entities.get(s.entity)?.value;
     if (!ent) {
       err(file, `${at}/entity`, `service ${s.code} names entity ${JSON.stringify(s.entity)}, which scenarios/entities.json does not define`);
@@ -147,19 +150,21 @@ export function crossCheck(p: CatalogParts): CrossCheck {
   }
 
   for (const { file, at, value: pl } of p.plans) {
+    const services = pl.kind === 'regional' ? regionalServices : hospitalServices;
+    const servicesFile = pl.kind === 'regional' ? 'scenarios/regional-services.json' : 'scenarios/services.json';
     if (baseName(file) !== pl.id) err(file, `${at}/id`, `file is named ${baseName(file)} but holds plan ${pl.id}`);
     if (pl.extends !== undefined && !plans.has(pl.extends)) err(file, `${at}/extends`, `plan ${JSON.stringify(pl.extends)} does not exist`);
     pl.services.forEach((code, i) => {
-      if (!services.has(code)) err(file, `${at}/services/${i}`, `service ${JSON.stringify(code)} is not in scenarios/services.json`);
+      if (!services.has(code)) err(file, `${at}/services/${i}`, `service ${JSON.stringify(code)} is not in ${servicesFile}`);
     });
     pl.documents.forEach((code, i) => {
       if (!documents.has(code)) err(file, `${at}/documents/${i}`, `document ${JSON.stringify(code)} is not in shared-docs/`);
     });
     pl.datasets.forEach((ref, i) => {
-      if (!knownDataset(ref)) err(file, `${at}/datasets/${i}`, `dataset ${JSON.stringify(ref)} is not in datasets/ws445.json`);
+      if (!knownDataset(ref)) err(file, `${at}/datasets/${i}`, `dataset ${JSON.stringify(ref)} is not in datasets/ws445.json${pl.kind === 'regional' ? ' or datasets/ws365.json' : ''}`);
     });
     (pl.performance?.stages ?? []).forEach((st, i) => {
-      if (!services.has(st.service)) err(file, `${at}/performance/stages/${i}/service`, `service ${JSON.stringify(st.service)} is not in scenarios/services.json`);
+      if (!services.has(st.service)) err(file, `${at}/performance/stages/${i}/service`, `service ${JSON.stringify(st.service)} is not in ${servicesFile}`);
     });
   }
 

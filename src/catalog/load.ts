@@ -70,7 +70,7 @@ function listFiles(root: string, rule: FileRule, issues: CatalogIssue[]): string
 /** The items a file contributes, each with its JSON Pointer. */
 function place(kind: CatalogKind, file: string, data: unknown): Placed<unknown>[] {
   const wrapper: Partial<Record<CatalogKind, string>> = {
-    datasets: 'datasets', dataElements: 'dataElements', valueSets: 'valueSets', services: 'services', entities: 'entities',
+    datasets: 'datasets', dataElements: 'dataElements', valueSets: 'valueSets', services: 'services', regionalServices: 'services', entities: 'entities',
   };
   const field = wrapper[kind];
   if (field === undefined) return [{ file, at: '', value: data }];
@@ -85,7 +85,7 @@ function load(root: string): LoadedCatalog {
   const errors: CatalogIssue[] = [];
   const warnings: CatalogWarning[] = [];
   const parts: Record<CatalogKind, Placed<unknown>[]> = {
-    datasets: [], dataElements: [], valueSets: [], documents: [], services: [], entities: [], plans: [],
+    datasets: [], dataElements: [], valueSets: [], documents: [], services: [], regionalServices: [], entities: [], plans: [],
   };
   const read: { rule: FileRule; file: ReadFile }[] = [];
   for (const rule of CATALOG_FILES) {
@@ -140,6 +140,7 @@ function load(root: string): LoadedCatalog {
     valueSets: new Map(values<ValueSetDef>('valueSets').map((v) => [v.oid, v])),
     entities: new Map(values<EntityDef>('entities').map((e) => [e.name, e])),
     services: values<ServiceDef>('services'),
+    regionalServices: values<ServiceDef>('regionalServices'),
     plans,
     root,
     files,

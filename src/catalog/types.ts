@@ -92,6 +92,11 @@ export interface DocumentTemplate {
   templateId: string;
   /** code@codeSystem of the document type code: 2.16.156.10011.2.4 */
   codeSystem: string;
+  /**
+   * the type code written in ClinicalDocument/code@code when it differs from the catalogue key
+   * (WS/T 483: HSDA00.01 …; `code` stays EHR-SD-n, the key files, plans and the CLI use)
+   */
+  typeCode?: string;
   /** EMR-SD-04 / EHR-SD-4 */
   testPrefix: string;
   /** 'full' when header and sections are encoded; 'identity' for a name-only placeholder */
@@ -277,6 +282,9 @@ export interface Catalog {
   dataElements: Map<string, DataElementDef>;
   valueSets: Map<string, ValueSetDef>;
   entities: Map<string, EntityDef>;
+  /** the 69 hospital services (WS/T 846) */
   services: ServiceDef[];
+  /** the regional services (WS/T 790, scenarios/regional-services.json); a plan of kind 'regional' names these */
+  regionalServices: ServiceDef[];
   plans: PlanDef[];
 }

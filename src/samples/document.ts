@@ -96,7 +96,7 @@ function header(doc: XmlNode, t: DocumentTemplate, visit: VisitContext, rng: Rng
   Object.assign(buildPath(doc, 'hl7:typeId').attrs, { root: '2.16.840.1.113883.1.3', extension: 'POCD_MT000040' });
   buildPath(doc, 'hl7:templateId/@root', t.templateId);
   Object.assign(buildPath(doc, 'hl7:id').attrs, { root: '2.16.156.10011.1.1', extension: serial });
-  Object.assign(buildPath(doc, 'hl7:code').attrs, { code: t.code, codeSystem: t.codeSystem, codeSystemName: DOC_CODE_SYSTEM_NAME, displayName: t.title });
+  Object.assign(buildPath(doc, 'hl7:code').attrs, { code: t.typeCode ?? t.code, codeSystem: t.codeSystem, codeSystemName: DOC_CODE_SYSTEM_NAME, displayName: t.title });
   buildPath(doc, 'hl7:title', t.title);
   buildPath(doc, 'hl7:effectiveTime/@value', visit.documentTime);
   Object.assign(buildPath(doc, 'hl7:confidentialityCode').attrs, {

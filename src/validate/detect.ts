@@ -110,7 +110,7 @@ function detectDocument(root: XmlElement, catalog: Catalog, name: TestName | und
   const tids = new Set(selectValues(root, 'hl7:templateId/@root'));
   const code = selectValue(root, 'hl7:code/@code');
   const byTid = catalog.documents.find((t) => tids.has(t.templateId));
-  const byCode = code !== undefined ? catalog.documents.find((t) => t.code === code) : undefined;
+  const byCode = code !== undefined ? catalog.documents.find((t) => (t.typeCode ?? t.code) === code) : undefined;
   const byName = name ? templateForTestName(catalog, name) : undefined;
   let template: DocumentTemplate | undefined;
   if (byTid && byCode && byTid !== byCode) template = byName === byTid ? byTid : byCode;

@@ -30,6 +30,7 @@ export function testCatalog(): Catalog {
     valueSets: new Map(vs.map((v) => [v.oid, v])),
     entities: new Map(),
     services: [],
+    regionalServices: [],
     plans: [],
   };
 }

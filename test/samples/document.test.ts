@@ -39,7 +39,7 @@ describe('sampleDocument, every template', () => {
         expect(selectValue(root, 'hl7:realmCode/@code')).toBe('CN');
         expect(selectValue(root, 'hl7:typeId/@extension')).toBe('POCD_MT000040');
         expect(selectValue(root, 'hl7:templateId/@root')).toBe(t.templateId);
-        expect(selectValue(root, 'hl7:code/@code')).toBe(t.code);
+        expect(selectValue(root, 'hl7:code/@code')).toBe(t.typeCode ?? t.code);
         expect(selectValue(root, 'hl7:code/@codeSystem')).toBe('2.16.156.10011.2.4');
         expect(selectValue(root, 'hl7:id/@root')).toBe('2.16.156.10011.1.1');
         for (const part of t.header.required) expect(selectPath(root, `hl7:${part}`).length, part).toBeGreaterThan(0);

@@ -85,7 +85,10 @@ function inferFormat(u) {
 }
 
 export function buildWs363(root) {
-  const uses = collectUses(root);
+  // ids the regional dictionary (datasets/ws363-regional.json, tools/build-regional) defines with its own sources
+  const regionalFile = join(root, 'datasets/ws363-regional.json');
+  const regional = new Set(existsSync(regionalFile) ? JSON.parse(readFileSync(regionalFile, 'utf8')).dataElements.map((d) => d.de) : []);
+  const uses = collectUses(root).filter((u) => !regional.has(u.de));
   const byDe = new Map();
   for (const u of uses) {
     if (!byDe.has(u.de)) byDe.set(u.de, []);

@@ -39,11 +39,13 @@ export const registersample: RegisterCommand = (program) => {
   sample
     .command('document')
     .description('print a synthetic CDA document for a template, e.g. C0032 or EHR-SD-01 (all names start with 测试)')
-    .argument('<code>', 'document code (C0001 … C0053, EHR-SD-01 … EHR-SD-20)')
+    .argument('<code>', 'document code (C0001 … C0053, EHR-SD-01 … EHR-SD-20 or the WS/T 483 type code HSDA00.01 …)')
     .option('--seed <n>', 'seed; the same seed gives the same document', seedOption, 1)
     .action((code: string, opts: { seed: number }) => {
       const cat = catalog();
-      const template = cat.documents.find((d) => d.code.toUpperCase() === code.toUpperCase());
+      // EHR-SD-01 and EHR-SD-1 name the same WS/T 483 part; its type code (HSDA00.01 …) does too
+      const norm = (s: string) => s.toUpperCase().replace(/^(EHR-SD-)0*(\d+)$/, '$1$2');
+      const template = cat.documents.find((d) => norm(d.code) === norm(code) || (d.typeCode !== undefined && d.typeCode.toUpperCase() === code.toUpperCase()));
       if (!template) throw new UsageError(`no document template ${code}; see \`hutong sample list\``);
       const { tree, notes } = generateDocument(template, cat, { seed: opts.seed });
       process.stdout.write(serialize(tree, { pretty: true, declaration: true }));

@@ -122,8 +122,10 @@ function templateIdentity(root: XmlElement, t: DocumentTemplate, f: Findings, cl
   const code = childrenNamed(root, 'code')[0];
   const c = attr(code, 'code');
   const cs = attr(code, 'codeSystem');
-  if (c !== t.code || cs !== DOC_CODE_SYSTEM) {
-    f.add('HT-TPL-DOCCODE', { expected: t.code, actual: code ? `${c ?? ''}@${cs ?? ''}` : '（无 none）', clause }, code ?? root);
+  // WS/T 483 templates write their type code (HSDA00.01 …) there, not the catalogue key
+  const typeCode = t.typeCode ?? t.code;
+  if (c !== typeCode || cs !== DOC_CODE_SYSTEM) {
+    f.add('HT-TPL-DOCCODE', { expected: typeCode, actual: code ? `${c ?? ''}@${cs ?? ''}` : '（无 none）', clause }, code ?? root);
   }
   const title = childrenNamed(root, 'title')[0];
   const actualTitle = title?.content.trim() ?? '';
