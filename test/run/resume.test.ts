@@ -1,0 +1,111 @@
+/**
+ * kill -9 in the middle of a run, then --resume: the run finishes with every case passing, no
+ * case that had ended runs again, the interrupted one runs once more (its partial evidence kept
+ * aside), and every evidence file the journal names is still there. For the three bindings.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform, type RunningPlatform } from '../../src/platform/index.js';
+import { readRecord } from '../../src/run/index.js';
+import { readJournal } from '../../src/run/journal.js';
+import { runCli, spawnCli } from './cli-helper.js';
+
+const SMALL = join(import.meta.dirname, 'fixtures', 'small-plan.yaml');
+
+let platform: RunningPlatform;
+let root: string;
+beforeAll(async () => {
+  platform = await startPlatform({ port: 0 });
+  root = mkdtempSync(join(tmpdir(), 'hutong-resume-'));
+});
+afterAll(async () => {
+  await platform.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+function caseEnds(dir: string): number {
+  try {
+    return readFileSync(join(dir, 'journal.ndjson'), 'utf8').split('\n').filter((l) => l.includes('"type":"case-end"')).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** Start a run, SIGKILL it once `after` cases have ended; resolves when it is dead. */
+async function killMidRun(args: string[], dir: string, after: number): Promise<void> {
+  const child = spawnCli(args);
+  const dead = new Promise<void>((r) => child.on('close', () => r()));
+  let killed = false;
+  while (!killed) {
+    await new Promise((r) => setTimeout(r, 25));
+    if (caseEnds(dir) >= after) {
+      child.kill('SIGKILL');
+      killed = true;
+    }
+    if (child.exitCode !== null) throw new Error(`the run ended (exit ${child.exitCode}) before it could be killed`);
+  }
+  await dead;
+}
+
+const variants: { binding: 'soap11' | 'soap12' | 'http'; plan: string; after: number }[] = [
+  { binding: 'soap11', plan: 'hospital-4b', after: 12 },
+  { binding: 'soap12', plan: SMALL, after: 6 },
+  { binding: 'http', plan: SMALL, after: 9 },
+];
+
+describe('kill -9 and --resume', () => {
+  for (const v of variants) {
+    it(`${v.binding} (${v.plan === SMALL ? 'small plan' : v.plan}): the resumed run finishes without repeating a case`, async () => {
+      const dir = join(root, v.binding);
+      const target = platform.urls[v.binding];
+      await killMidRun(['run', '--plan', v.plan, '--target', target, '--binding', v.binding, '--out', dir, '--perf', 'off', '--quiet'], dir, v.after);
+      expect(existsSync(join(dir, 'record.json'))).toBe(false);
+      const before = readJournal(dir);
+      const endedBefore = new Set(before.events.filter((e) => e.type === 'case-end').map((e) => (e as { caseId: string }).caseId));
+      expect(endedBefore.size).toBeGreaterThanOrEqual(v.after);
+
+      const r = await runCli(['run', '--resume', dir, '--quiet']);
+      expect(r.stderr).not.toMatch(/Error/);
+      expect(r.code).toBe(0);
+      const rec = readRecord(dir);
+      expect(rec.verdict).toBe('通过');
+      expect(rec.binding.kind).toBe(v.binding);
+      expect(rec.cases.filter((c) => c.result !== 'pass').map((c) => c.id)).toEqual([]);
+
+      const events = readJournal(dir).events;
+      const start = events.find((e) => e.type === 'run-start');
+      const planned = (start?.type === 'run-start' ? (start.params?.cases as string[]) : []) ?? [];
+      expect(rec.cases.map((c) => c.id)).toEqual(planned);
+      // every case ended exactly once; those that ended before the kill started only once
+      const ends = new Map<string, number>();
+      const starts = new Map<string, number>();
+      for (const e of events) {
+        if (e.type === 'case-end') ends.set(e.caseId, (ends.get(e.caseId) ?? 0) + 1);
+        if (e.type === 'case-start') starts.set(e.caseId, (starts.get(e.caseId) ?? 0) + 1);
+      }
+      for (const id of planned) expect(ends.get(id), id).toBe(1);
+      for (const id of endedBefore) expect(starts.get(id), id).toBe(1);
+      expect(events.filter((e) => e.type === 'resume')).toHaveLength(1);
+      // the results recorded before the kill are the ones in the record
+      for (const e of before.events) if (e.type === 'case-end') expect(rec.cases.find((c) => c.id === e.caseId)?.result).toBe(e.result);
+      // not a byte lost: every file any exchange names exists, moved aside or not
+      const moved = new Map<string, string>();
+      for (const e of events) if (e.type === 'case-abandoned' && e.movedTo) moved.set(e.caseId, e.movedTo);
+      for (const e of events) {
+        if (e.type !== 'exchange') continue;
+        for (const f of [e.request.file, ...(e.response ? [e.response.file] : [])]) {
+          const alt = moved.has(e.caseId) ? f.replace(`evidence/${e.caseId}/`, `${moved.get(e.caseId)}/`) : f;
+          expect(existsSync(join(dir, f)) || existsSync(join(dir, alt)), f).toBe(true);
+        }
+      }
+    }, 150_000);
+  }
+
+  it('resume of a folder without a journal: exit 3', async () => {
+    const r = await runCli(['run', '--resume', join(root, 'nothing-here'), '--quiet']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/nothing to resume/);
+  }, 30_000);
+});
