@@ -1,7 +1,6 @@
 import type { Finding } from '../findings/types.js';
 import { extractValues } from '../samples/message.js';
 import { sampleEntityValues } from '../samples/message-values.js';
-import { EnvelopeError } from '../transport/envelope-tree.js';
 import type { ServerFault } from '../transport/envelope.js';
 import { validateText } from '../validate/index.js';
 import { NS } from '../xml/ns.js';
@@ -11,6 +10,7 @@ import { ActiveFaults, dropTarget, truncate, wrongInteraction } from './faults.j
 import type { Responder } from './respond.js';
 import { recordKey, type Row, type Store, type StoredRecord } from './store.js';
 import { readHead, selectElements, selectValues, type V3Head } from './v3read.js';
+import { ScanError } from './v3scan.js';
 
 /**
  * The services, generic by ServiceDef.pattern: register/add store a record, update/merge
@@ -60,7 +60,7 @@ export function handle(ctx: HandlerContext, action: string, v3xml: string): Answ
   try {
     head = readHead(v3xml);
   } catch (e) {
-    const msg = e instanceof EnvelopeError ? e.message : String(e);
+    const msg = e instanceof ScanError ? e.message : String(e);
     return { fault: faultOf(`V3 消息无法解析 the V3 message cannot be read: ${msg}`), outcome: 'rejected', service: code };
   }
   if (head.root.ns !== NS.hl7) {
@@ -131,14 +131,14 @@ function nonEmpty(v: string | undefined): v is string {
 }
 
 function queryParams(info: ServiceInfo, head: V3Head): Row | undefined {
-  const qbp = selectElements(head.src, head.root, info.payloadRoot)[0];
+  const qbp = selectElements(head.root, info.payloadRoot)[0];
   if (!qbp) return undefined;
   const out: Row = {};
   for (const p of info.params) {
     if (out[p.field] !== undefined) continue;
-    let v = selectValues(head.src, qbp, p.path).find(nonEmpty);
+    let v = selectValues(qbp, p.path).find(nonEmpty);
     if (v === undefined) {
-      const loose = selectValues(head.src, qbp, p.loose).filter(nonEmpty);
+      const loose = selectValues(qbp, p.loose).filter(nonEmpty);
       if (loose.length === 1) v = loose[0];
     }
     // queryId echoes the message id unless the service keys on it

@@ -82,6 +82,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Running
   }
 
   let inflight = 0;
+  let served = 0;
   let closing = false;
   const idle: (() => void)[] = [];
   const done = (): void => {
@@ -93,6 +94,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Running
 
   const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, keepAliveTimeout: 5_000 }, (req, res) => {
     inflight++;
+    served++;
     const started = process.hrtime.bigint();
     let action = '-';
     let outcome = '-';
@@ -108,7 +110,12 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Running
 
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (path === '/health') {
-        const body = JSON.stringify({ status: closing ? 'closing' : 'ok', version: TOOL_VERSION, catalog: catalog.version, records: store.count(), seeded: seededCount, faults: [...faults.on], inflight });
+        // cpu and served let a benchmark compute CPU time per request on a shared machine
+        const cpu = process.cpuUsage();
+        const body = JSON.stringify({
+          status: closing ? 'closing' : 'ok', version: TOOL_VERSION, catalog: catalog.version, records: store.count(), seeded: seededCount,
+          faults: [...faults.on], inflight, served, cpuUs: cpu.user + cpu.system,
+        });
         send(res, closing ? 503 : 200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) }, body);
         return;
       }

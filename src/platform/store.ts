@@ -18,6 +18,7 @@ export interface StoredRecord {
 }
 
 const SEP = '\u001f';
+const CACHE_MAX = 50_000;
 
 export function recordKey(keyFields: string[], values: Row): string | undefined {
   const parts: string[] = [];
@@ -38,6 +39,7 @@ export class Store {
   private readonly metaGet: Database.Statement<[string], { v: string }>;
   private readonly metaPut: Database.Statement<[string, string]>;
   private closed = false;
+  private readonly cache = new Map<string, StoredRecord>();
   /** bumped on every write of an entity: response caches key on it */
   private readonly generation = new Map<string, number>();
 
@@ -69,8 +71,16 @@ export class Store {
   }
 
   get(entity: string, key: string): StoredRecord | undefined {
+    // this process is the only writer, so a read-through cache of parsed rows stays exact
+    const ck = `${entity}\u0000${key}`;
+    const hit = this.cache.get(ck);
+    if (hit) return hit;
     const r = this.getStmt.get(entity, key);
-    return r ? { entity, key, version: r.version, data: JSON.parse(r.data) as Row } : undefined;
+    if (!r) return undefined;
+    const rec: StoredRecord = { entity, key, version: r.version, data: JSON.parse(r.data) as Row };
+    if (this.cache.size >= CACHE_MAX) this.cache.clear();
+    this.cache.set(ck, rec);
+    return rec;
   }
 
   /** Records of an entity in key order, at most `limit`. */
@@ -79,6 +89,7 @@ export class Store {
   }
 
   put(entity: string, key: string, data: Row): void {
+    this.cache.delete(`${entity}\u0000${key}`);
     this.putStmt.run(entity, key, JSON.stringify(data), new Date().toISOString());
     this.generation.set(entity, (this.generation.get(entity) ?? 0) + 1);
   }
