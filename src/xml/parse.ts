@@ -65,9 +65,16 @@ export function parseXml(input: string | Uint8Array, opts: ParseXmlOptions = {})
   prescan(text, maxDepth, opts.fileName);
 
   try {
-    return utf8 !== null
+    const doc = utf8 !== null
       ? XmlDocument.fromBuffer(utf8, { option: PARSE_OPTIONS })
       : XmlDocument.fromString(text, { option: PARSE_OPTIONS });
+    // libxml2-wasm gives a processing instruction no prev/next, so one inside the root would
+    // break every sibling walk over its element (a hostile file crashed the validator layers
+    // this way). PIs carry no data for CDA or V3: drop those inside the root element.
+    if (text.indexOf('<?', text.startsWith('<?xml') ? 2 : 0) !== -1) {
+      for (const pi of doc.find('/*//processing-instruction()')) pi.remove();
+    }
+    return doc;
   } catch (err) {
     if (err instanceof XmlParseError) {
       const first = err.details.find((d) => d.level >= 2) ?? err.details[0];
