@@ -26,8 +26,8 @@ function hutong(args: string[]): Promise<{ code: number; stdout: string; stderr:
   });
 }
 
-/** A one-stage profile: a few seconds, latency thresholds a 1.5 s platform clearly breaks (no warm-up: every 1.5 s request must fall in the window). */
-function profileFile(name: string, warmupS = 0.3): string {
+/** A one-stage profile (a register: no key pool to set up first): a few seconds, latency thresholds a 1.5 s platform clearly breaks (no warm-up: every 1.5 s request must fall in the window). */
+function profileFile(name: string, warmupS = 0.3, durationS = 2): string {
   const f = join(tmp, `${name}.yaml`);
   writeFileSync(
     f,
@@ -37,11 +37,11 @@ function profileFile(name: string, warmupS = 0.3): string {
   timeoutMs: 8000
   stages:
     - name: ${name}
-      service: PatientInfoQuery
+      service: DocumentRegister
       model: closed
       users: 2
       warmupSeconds: ${warmupS}
-      durationSeconds: 2
+      durationSeconds: ${durationS}
       thresholds: [avg<1000ms, p(95)<3s, errors<0.1%]
       assumed: false
 `,
@@ -84,7 +84,7 @@ describe.skipIf(!existsSync(BIN) || !existsSync(join(PROJECT_ROOT, 'dist', 'cli'
 
   it('a slow platform breaks the latency thresholds: 不通过, exit 1', async () => {
     const out = join(tmp, 'slow');
-    const r = await hutong(['perf', '--target', slow.urls.soap11, '--profile', profileFile('slow-query', 0), '--out', out]);
+    const r = await hutong(['perf', '--target', slow.urls.soap11, '--profile', profileFile('slow-register', 0), '--out', out]);
     const record = readRecord(out);
     const [stage] = record.performance;
     expect(stage?.result, r.stdout + r.stderr).toBe('fail');
@@ -97,7 +97,7 @@ describe.skipIf(!existsSync(BIN) || !existsSync(join(PROJECT_ROOT, 'dist', 'cli'
 
   it('a starved generator marks its stage invalid, never passed: exit 3 when every stage is', async () => {
     const out = join(tmp, 'burn');
-    const r = await hutong(['perf', '--target', platform.urls.soap11, '--profile', profileFile('burn-query'), '--burn-cpu-ms', '40', '--out', out]);
+    const r = await hutong(['perf', '--target', platform.urls.soap11, '--profile', profileFile('burn-register', 0, 1), '--burn-cpu-ms', '40', '--out', out]);
     const record = readRecord(out);
     const [stage] = record.performance;
     expect(stage?.result, r.stdout + r.stderr).toBe('invalid');
