@@ -2,7 +2,7 @@
 // How fast is `hutong validate` against xmllint, and how much memory does a large package take?
 //
 //   npx tsc -p tsconfig.build.json && node bench/validate.mjs [--docs 1000] [--rss-docs 10000]
-//                                                            [--workers N] [--schema cda-cn|hl7]
+//                                        [--rounds 3] [--workers N] [--schema cda-cn|hl7]
 //
 // 1. Throughput. --docs synthetic WS/T 500 documents of mixed types (round robin over the 53
 //    templates, distinct seeds) are generated into a temporary folder with the sample generator
@@ -13,7 +13,8 @@
 //               libxml2-utils), XSD only, single-threaded.
 //    Printed: documents/s of both and ours/xmllint (target >= 1.0). xmllint does a fraction of
 //    our work (one layer); the ratio says whether the full pipeline keeps up with the plain
-//    schema check a test engineer would otherwise run.
+//    schema check a test engineer would otherwise run. The machine may be shared: the two
+//    alternate for --rounds rounds and each keeps its best.
 // 2. Memory. --rss-docs documents (0 skips) validated by `validateFiles` in a child process;
 //    its peak RSS (process.resourceUsage().maxRSS, which covers the worker threads: they share
 //    the process) is printed against the 400 MB target.
@@ -112,6 +113,7 @@ async function main() {
   const rssDocs = wholeNumber('rss-docs', 10000, 0);
   const workersArg = arg('workers', undefined);
   const workers = workersArg === undefined ? undefined : wholeNumber('workers', 0, 0);
+  const rounds = wholeNumber('rounds', 3, 1);
   const schema = arg('schema', 'cda-cn');
   const xsd = schema === 'hl7'
     ? join(root, '..', 'shared', 'reference', 'hl7-cda-r2', 'infrastructure', 'cda', 'CDA.xsd')
@@ -128,22 +130,31 @@ async function main() {
     const { validateFiles } = await import(dist('validate/index.js'));
     // warm-up outside the measurement: the catalogue load and schema compile happen once per process
     await validateFiles([g.files[0]], { workers: 0 });
-    t0 = performance.now();
-    const report = await validateFiles([dir], workers === undefined ? {} : { workers });
-    const oursMs = performance.now() - t0;
-    const failed = report.files.filter((f) => f.verdict !== 'pass');
-    const down = report.layers.filter((l) => !l.ran).map((l) => l.id);
-    const oursRate = docs / (oursMs / 1000);
+    // the machine is shared: ours and xmllint alternate, and each keeps its best round
+    let ours;
+    let lint;
+    for (let r = 0; r < rounds; r++) {
+      t0 = performance.now();
+      const report = await validateFiles([dir], workers === undefined ? {} : { workers });
+      const ms = performance.now() - t0;
+      if (!ours || ms < ours.ms) ours = { ms, report };
+      if (haveXmllint) {
+        const x = xmllint(xsd, g.files);
+        if (!lint || x.ms < lint.ms) lint = x;
+      }
+    }
+    const failed = ours.report.files.filter((f) => f.verdict !== 'pass');
+    const down = ours.report.layers.filter((l) => !l.ran).map((l) => l.id);
+    const oursRate = docs / (ours.ms / 1000);
     console.log('');
-    console.log(`ours     full pipeline (${report.layers.filter((l) => l.ran).map((l) => l.id).join(', ')})`);
-    console.log(`         ${docs} docs in ${fmt(oursMs / 1000, 2)} s = ${fmt(oursRate)} docs/s; ${failed.length} not passing${down.length ? `; LAYERS DOWN: ${down.join(', ')}` : ''}`);
+    console.log(`ours     full pipeline (${ours.report.layers.filter((l) => l.ran).map((l) => l.id).join(', ')}), best of ${rounds}`);
+    console.log(`         ${docs} docs in ${fmt(ours.ms / 1000, 2)} s = ${fmt(oursRate)} docs/s; ${failed.length} not passing${down.length ? `; LAYERS DOWN: ${down.join(', ')}` : ''}`);
     for (const f of failed.slice(0, 3)) console.log(`         ! ${f.path}: ${f.findings.filter((x) => x.severity === 'error').map((x) => x.rule).join(', ')}`);
 
-    if (haveXmllint) {
-      const x = xmllint(xsd, g.files);
-      const xRate = docs / (x.ms / 1000);
-      console.log(`xmllint  --schema ${schema === 'hl7' ? 'HL7 CDA.xsd' : 'CDA-CN cda-cn.xsd'} (XSD only, one process)`);
-      console.log(`         ${docs} docs in ${fmt(x.ms / 1000, 2)} s = ${fmt(xRate)} docs/s; exit ${x.status}, ${x.failed} fail to validate`);
+    if (lint) {
+      const xRate = docs / (lint.ms / 1000);
+      console.log(`xmllint  --schema ${schema === 'hl7' ? 'HL7 CDA.xsd' : 'CDA-CN cda-cn.xsd'} (XSD only, one process), best of ${rounds}`);
+      console.log(`         ${docs} docs in ${fmt(lint.ms / 1000, 2)} s = ${fmt(xRate)} docs/s; exit ${lint.status}, ${lint.failed} fail to validate`);
       const ratio = oursRate / xRate;
       console.log(`ratio    ours/xmllint = ${fmt(ratio, 2)}×  (target >= 1.0: ${ratio >= 1 ? 'met' : 'NOT met'})`);
     } else {

@@ -4,6 +4,7 @@ import type { Cardinality, DocumentTemplate, EntryTemplate, SectionTemplate } fr
 import { NS } from '../../xml/ns.js';
 import { parseCatalogPath, pathToString, selectPath, xpathOf, type Selected } from '../../xml/path.js';
 import { attr, childrenNamed, elementsOf, Findings, type LayerContext } from './context.js';
+import { SectionEntries } from './entry-index.js';
 
 /**
  * Layer 3, template rules from the catalogue: the header (realmCode, typeId, templateId,
@@ -98,7 +99,8 @@ export function runTemplate(ctx: LayerContext): TemplateResult {
     // the section's XPath is needed only for a finding: computing it for every section costs more than the checks
     let at: string | undefined;
     const atOf = () => (at ??= xpathOf(section));
-    for (const e of st.entries) resolved.push(checkEntry(section, atOf, e, st.entries, f, clause, st.title, checked));
+    const index = new SectionEntries(section);
+    for (const e of st.entries) resolved.push(checkEntry(section, atOf, e, st.entries, f, clause, st.title, checked, index));
   }
   datesEverywhere(root, f, checked);
   return { findings: f, resolved };
@@ -211,8 +213,9 @@ function rootRelaxed(path: string): { relaxed: string; root: string } | undefine
 
 function checkEntry(
   ctx: XmlElement, ctxPath: () => string, e: EntryTemplate, siblings: EntryTemplate[], f: Findings, clause: string, where: string, checked: Set<string>,
+  index?: SectionEntries,
 ): ResolvedEntry {
-  const nodes = selectPath(ctx, e.xpath);
+  const nodes = index?.select(e.xpath) ?? selectPath(ctx, e.xpath);
   const p = { name: e.name, de: e.de, clause, where };
   if (nodes.length === 0) {
     if (!needsOne(e.cardinality)) return { entry: e, nodes };
