@@ -194,3 +194,29 @@ describe('record.html (static checks)', () => {
     expect(h).toContain('register-steady p99:');
   });
 });
+
+describe('hutong report', () => {
+  it('writes the chosen formats, in English, and exits 0', async () => {
+    const { runCli } = await import('./cli-capture.js');
+    const { dir } = makeRun({ variant: 'faulty', hostile: false });
+    try {
+      const r = await runCli(['report', dir, '--format', 'html,junit', '--lang', 'en']);
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim().split('\n')).toEqual([join(dir, 'record.html'), join(dir, 'junit.xml')]);
+      const h = readFileSync(join(dir, 'record.html'), 'utf8');
+      expect(h).toContain('<html lang="en">');
+      expect(h).toContain('Verdict');
+      expect(h).toContain('acknowledgement AE, expected AA');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 2 on an unknown format or a folder without a record', async () => {
+    const { runCli } = await import('./cli-capture.js');
+    expect((await runCli(['report', faulty.dir, '--format', 'pdf'])).code).toBe(2);
+    const r = await runCli(['report', '/nonexistent-hutong-run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no record.json');
+  });
+});

@@ -70,6 +70,10 @@ export const registerdemo: RegisterCommand = (program, setExit) => {
         say(`  ✗ ${c.id} ${c.title}: ${f ? `${f.rule} ${f.message}` : c.reason ?? c.result}`);
       }
       if (bad.length > 10) say(`  … ${bad.length - 10} more`);
+      for (const p of r.performance.filter((x) => x.result !== 'pass' && x.required !== false)) {
+        const th = (p.thresholds ?? []).filter((t) => !t.pass).map((t) => `${t.expr}${t.actual !== undefined ? ` (${t.actual})` : ''}`).join(', ');
+        say(`  ✗ 性能 ${p.name}: ${p.result}${p.reason ? ` — ${p.reason}` : th ? ` — ${th}` : ''}`);
+      }
       say(`record:  ${rel(join(outcome.dir, 'record.json'))}`);
       say(`report:  ${rel(join(outcome.dir, REPORT_FILES.html))}`);
       say(`(${((Date.now() - t0) / 1000).toFixed(1)} s)`);
