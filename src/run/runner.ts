@@ -232,9 +232,9 @@ async function maybeReports(dir: string, progress: Progress): Promise<void> {
   }
 }
 
-type RunProfile = (o: { plan: PlanDef; catalog: Catalog; binding: Binding; target: string; mode?: 'plan' | 'short'; signal?: AbortSignal; progress?: (l: string) => void; headers?: Record<string, string> }) => Promise<PerformanceRecord[]>;
+type RunProfile = (o: { plan: PlanDef; catalog: Catalog; binding: Binding; target: string; mode?: 'plan' | 'short'; signal?: AbortSignal; progress?: (l: string) => void; tls?: TlsOptions; auth?: AuthOptions }) => Promise<PerformanceRecord[]>;
 
-async function maybePerformance(opts: RunOptions, plan: PlanDef, catalog: Catalog, binding: Binding, target: string, progress: Progress): Promise<PerformanceRecord[]> {
+async function maybePerformance(opts: RunOptions, plan: PlanDef, catalog: Catalog, binding: Binding, target: string, progress: Progress, conn: { tls?: TlsOptions; auth?: AuthOptions }): Promise<PerformanceRecord[]> {
   if ((opts.perf ?? 'plan') === 'off') return [];
   if (!plan.performance?.stages?.length) return [];
   const path = '../perf/profile.js';
@@ -247,7 +247,7 @@ async function maybePerformance(opts: RunOptions, plan: PlanDef, catalog: Catalo
   if (typeof runProfile !== 'function') return [];
   progress.note('performance …');
   return runProfile({
-    plan, catalog, binding, target, mode: opts.perf === 'short' ? 'short' : 'plan',
+    plan, catalog, binding, target, mode: opts.perf === 'short' ? 'short' : 'plan', ...conn,
     ...(opts.signal ? { signal: opts.signal } : {}), progress: (l) => progress.note(l),
   });
 }
@@ -409,6 +409,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
           b.reason = `internal error: ${err instanceof Error ? err.message : String(err)}`;
         }
         rec = caseRecord(spec, b, t0, Number(process.hrtime.bigint() - h0) / 1e6);
+        if (opts.signal?.aborted) break; // interrupted mid-case: no result; --resume re-runs it
         if (invalid && rec.result !== 'pass') {
           // the platform went away during this case: its result says nothing; resume re-runs it
           break;
@@ -424,7 +425,8 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
     if (perfNote && perfNote.type === 'note') performance = JSON.parse(perfNote.text.slice('performance:'.length)) as PerformanceRecord[];
     else if (!invalid && !opts.signal?.aborted) {
       try {
-        performance = await maybePerformance({ ...opts, ...(perf !== undefined ? { perf } : {}) }, plan, catalog, binding, url, progress);
+        performance = await maybePerformance({ ...opts, ...(perf !== undefined ? { perf } : {}) }, plan, catalog, binding, url, progress,
+          { ...(tOpts.tls ? { tls: tOpts.tls } : {}), ...(tOpts.auth ? { auth: tOpts.auth } : {}) });
       } catch (err) {
         progress.note(`performance failed: ${(err as Error).message}`);
         performance = (plan.performance?.stages ?? []).map((s) => ({ name: s.name, service: s.service, result: 'invalid' as const, reason: `the load generator failed: ${(err as Error).message}` }));
