@@ -24,7 +24,7 @@ function setupFor(s: ServiceDef): ServiceDef {
   return creatorOf(parent.name)!;
 }
 
-function errors(xml: string, expect: Parameters<typeof validateText>[1]['expect']): string[] {
+function errors(xml: string, expect: NonNullable<Parameters<typeof validateText>[1]>['expect']): string[] {
   return validateText(xml, { catalog, expect }).findings.filter((f) => f.severity === 'error').map((f) => `${f.rule}: ${f.message}`);
 }
 

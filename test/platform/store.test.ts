@@ -14,7 +14,7 @@ describe('persistence', () => {
   it('what was registered stays registered across a restart (--db)', async () => {
     const db = join(dir, 'restart.sqlite');
     const v = values('patient', 51);
-    const u = { ...values('patient', 52), patientId: v.patientId! };
+    const u: Record<string, string> = { ...values('patient', 52), patientId: v.patientId! };
     let p = await startPlatform({ catalog, db, seedVisits: 0 });
     let t = transportFor(p);
     expect((await call(t, service('PatientInfoRegister'), v)).read?.ack?.typeCode).toBe('AA');
@@ -73,7 +73,7 @@ describe('concurrency', () => {
     const t = transportFor(p, 'soap11', 16);
     const N = 60;
     try {
-      const recs = Array.from({ length: N }, (_, i) => ({ ...values('patient', 6000 + i), patientId: `CONC-${i}` }));
+      const recs: Record<string, string>[] = Array.from({ length: N }, (_, i) => ({ ...values('patient', 6000 + i), patientId: `CONC-${i}` }));
       const writes = recs.map((r) => call(t, service('PatientInfoRegister'), r));
       const reads = recs.map((r) => call(t, service('PatientInfoQuery'), { patientId: r.patientId }));
       const [w, r] = await Promise.all([Promise.all(writes), Promise.all(reads)]);
