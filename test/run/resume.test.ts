@@ -50,7 +50,7 @@ async function killMidRun(args: string[], dir: string, after: number): Promise<v
 }
 
 const variants: { binding: 'soap11' | 'soap12' | 'http'; plan: string; after: number }[] = [
-  { binding: 'soap11', plan: 'hospital-4b', after: 12 },
+  { binding: 'soap11', plan: SMALL, after: 12 },
   { binding: 'soap12', plan: SMALL, after: 6 },
   { binding: 'http', plan: SMALL, after: 9 },
 ];
