@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
@@ -60,6 +61,16 @@ describe('bindings', () => {
     const recs = extractRecords(service('PatientInfoQuery'), catalog.entities.get('patient')!, xml);
     expect(recs).toHaveLength(1);
     expect(recs[0]).toMatchObject({ patientId: v.patientId, name: v.name, genderCode: v.genderCode, birthDate: v.birthDate });
+  });
+
+  it('the curl example of docs/platform.md works as written', async () => {
+    const doc = readFileSync(join(PROJECT_ROOT, 'docs/platform.md'), 'utf8');
+    const body = (name: string): string => new RegExp(`cat > /tmp/${name}\\.xml <<'XML'\\n([\\s\\S]*?)\\nXML\\n`).exec(doc)![1]!;
+    const a = await post(p.urls.soap11, body('register'), SOAP11);
+    expect(readMessage(resultOf(a.text)).ack).toMatchObject({ typeCode: 'AA', targetMessageId: 'DEMO-0001' });
+    const b = await post(p.urls.soap11, body('query'), SOAP11);
+    const recs = extractRecords(service('PatientInfoQuery'), catalog.entities.get('patient')!, resultOf(b.text));
+    expect(recs).toEqual([expect.objectContaining({ patientId: 'TEST000001', name: '测试患者', genderCode: '1', birthDate: '19800101' })]);
   });
 
   it('SOAP 1.2 and plain HTTP (header and path) serve the same store', async () => {
