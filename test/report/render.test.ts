@@ -220,3 +220,37 @@ describe('hutong report', () => {
     expect(r.stderr).toContain('no record.json');
   });
 });
+
+describe('defensive reading', () => {
+  it('accepts both spellings of the perf engine and survives entries with nothing measured', async () => {
+    const { perfView } = await import('../../src/report/index.js');
+    const v = perfView({ name: 's', result: 'pass', latency: { p50Ms: 3, p99: 9, p95: 'fast' }, series: [{ t: 0, count: 5, p50Ms: 2 }, { t: 'x' }, null], rps: Number.NaN, errors: { timeout: 2, bogus: 'x' } });
+    expect(v.latency).toEqual({ p50: 3, p99: 9 });
+    expect(v.series).toEqual([{ t: 0, requests: 5, p50: 2 }]);
+    expect(v.rps).toBeUndefined();
+    expect(v.errors).toEqual({ timeout: 2 });
+    expect(perfView({ name: 'bare', result: 'skip' })).toMatchObject({ name: 'bare', latency: {}, series: [], thresholds: [] });
+  });
+
+  it('renders every format for a run without measurements, with a skipped stage, marked invalid', async () => {
+    const { writeRecord } = await import('../../src/run/record-io.js');
+    const { SecretRegistry } = await import('../../src/run/secrets.js');
+    const { dir, record } = makeRun({ variant: 'pass', hostile: false });
+    try {
+      const odd = {
+        ...record, verdict: '不通过' as const, invalid: { reason: 'target unreachable' },
+        performance: [{ name: 'odd', result: 'skip' as const, reason: 'not run', latency: 'n/a', series: 'none', thresholds: [{ expr: 'p(95)<3s', pass: false }] }],
+      };
+      writeRecord(dir, odd, new SecretRegistry());
+      const files = await renderReports(dir);
+      expect(files).toHaveLength(4);
+      const h = readFileSync(join(dir, 'record.html'), 'utf8');
+      expect(h).toContain('本次运行无效');
+      expect(h).toContain('target unreachable');
+      expect(h).not.toContain('<svg');
+      expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain('<testcase name="odd" classname="performance" time="0.000"><skipped message="not run"/>');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
