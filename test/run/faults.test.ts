@@ -5,7 +5,7 @@
  * A small plan (test/run/fixtures/small-plan.yaml) keeps this quick: every service pattern,
  * queries at both catalogue parities, two documents.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,11 +25,16 @@ beforeAll(() => { root = mkdtempSync(join(tmpdir(), 'hutong-faults-')); });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('fault profiles', () => {
-  it('the plan without faults passes', async () => {
+  it('the plan without faults passes, documents the platform already holds included', async () => {
     const p = await startPlatform({ port: 0 });
     try {
-      const r = await runPlan({ plan: PLAN_FILE, target: p.urls.soap11, out: join(root, 'none'), perf: 'off', quiet: true, progress: () => {} });
-      expect(r.record.cases.filter((c) => c.result !== 'pass').map((c) => c.id)).toEqual([]);
+      await (p as { seeded?: Promise<unknown> }).seeded;
+      const cfg = join(root, 'held.yaml');
+      writeFileSync(cfg, 'documents:\n  held:\n    - { patientId: "SEED1P1" }\n');
+      const r = await runPlan({ plan: PLAN_FILE, target: p.urls.soap11, config: cfg, out: join(root, 'none'), perf: 'off', quiet: true, progress: () => {} });
+      expect(r.record.cases.filter((c) => c.result !== 'pass').map((c) => `${c.id}: ${c.reason ?? c.findings.find((f) => f.severity === 'error')?.message}`)).toEqual([]);
+      const held = r.record.cases.find((c) => c.id === 'EMR-SD-HELD-01')!;
+      expect(held.evidence.filter((e) => /retrieved-held-\d+\.xml$/.test(e)).length).toBeGreaterThan(1);
       expect(r.exitCode).toBe(0);
     } finally {
       await p.close();
