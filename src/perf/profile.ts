@@ -338,6 +338,7 @@ export async function runProfile(opts: RunProfileOptions): Promise<PerformanceRe
   const pools = new Map<string, Pool>();
   const entities = [...new Set(loads.filter((l) => l.setup).map((l) => l.entity.name))];
   for (const [i, name] of entities.entries()) {
+    if (opts.signal?.aborted) break;
     const load = loads.find((l) => l.entity.name === name && l.setup)!;
     progress(`setup: registering ${poolSize} ${name} records via ${load.setup!.code}`);
     const pool = await fillPool(load, poolSize, seedOf(90 + i), `${runTag}S${i}`, opts, timeoutMs);
@@ -347,7 +348,11 @@ export async function runProfile(opts: RunProfileOptions): Promise<PerformanceRe
 
   const out: PerformanceRecord[] = [];
   for (const [i, rs] of stages.entries()) {
-    if (opts.signal?.aborted) break;
+    if (opts.signal?.aborted) {
+      // interrupted: the stages not run are reported as such, never silently dropped
+      out.push({ ...notRun(rs, 'not run: the run was interrupted', undefined, mode), result: 'skip' });
+      continue;
+    }
     const load = loads[i]!;
     const pool = load.setup ? pools.get(load.entity.name) : undefined;
     if (pool && pool.records.length === 0) {

@@ -226,6 +226,23 @@ describe('runProfile against a loopback platform', () => {
     }
   });
 
+  it('an interrupted run reports the stages it did not run as skip', async () => {
+    const srv = await startEchoPlatform(catalog);
+    try {
+      const ac = new AbortController();
+      const plan = mini([
+        stage({ name: 'a', service: 'DocumentRegister', users: 1, warmupSeconds: 0, durationSeconds: 0.3, thresholds: ['errors<50%'] }),
+        stage({ name: 'b', service: 'DocumentRegister', users: 1, warmupSeconds: 0, durationSeconds: 0.3, thresholds: ['errors<50%'] }),
+      ]);
+      const recs = await runProfile({ plan, catalog, binding: soap, target: srv.url, signal: ac.signal, onStage: () => ac.abort() });
+      expect(recs.map((r) => r.result)[1]).toBe('skip');
+      expect(recs[1]!.reason).toMatch(/interrupted/);
+      expect(recs[0]!.requests as number).toBeGreaterThan(0);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('an AE platform: registers fail with ack-AE, a query stage without keys fails with the setup reason', async () => {
     const srv = await startEchoPlatform(catalog, { ack: 'AE' });
     try {
