@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * record.html in a real headless Chromium (Debian /usr/bin/chromium driven by playwright-core):
  * the page loads nothing from anywhere, its own CSS and script run under its CSP, hostile
