@@ -97,17 +97,47 @@ try {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+    // baseline in the same run: bench/perf-server.mjs /ack answers a fixed SOAP acknowledgement
+    // (one regex, no parsing, no store) — what node:http itself costs per request here
+    const base = spawn(process.execPath, [join(here, 'perf-server.mjs')], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    try {
+      const port = await new Promise((resolve) => base.once('message', (m) => resolve(m.port)));
+      const cpu = () => new Promise((resolve) => {
+        base.once('message', (m) => resolve(m.cpu.user + m.cpu.system));
+        base.send('cpu');
+      });
+      const dir2 = mkdtempSync(join(tmpdir(), 'hutong-wrk-'));
+      try {
+        const lua = join(dir2, 'ack.lua');
+        const hdrs = Object.entries(q.headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join('\n');
+        writeFileSync(lua, `wrk.method = "POST"\n${hdrs}\nwrk.body = ${JSON.stringify(parts.join('BASE1'))}\n`);
+        const c0 = await cpu();
+        const out = spawnSync(WRK, ['-t1', `-c${users}`, `-d${durationS}s`, '-s', lua, `http://127.0.0.1:${port}/ack`], { encoding: 'utf8' });
+        const c1 = await cpu();
+        const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out.stdout)?.[1] ?? NaN);
+        const n = Number(/(\d+) requests in/.exec(out.stdout)?.[1] ?? NaN);
+        const us = (c1 - c0) / n;
+        rows.push({ name: 'wrk → fixed ack', rps, errors: 0, cpuUsPerReq: us, perCore: 1e6 / us, extra: 'baseline: bench/perf-server.mjs /ack' });
+      } finally {
+        rmSync(dir2, { recursive: true, force: true });
+      }
+    } finally {
+      base.send('exit');
+    }
   } else {
     console.log('(wrk not installed: /usr/bin/wrk missing; apt-get install wrk to compare)');
   }
 
   console.log(`PatientInfoQuery over ${kind}, ${users} connections, ${durationS} s each`);
-  console.log('generator         req/s   errors  platform CPU µs/req  ⇒ req/s per core  notes');
+  console.log('generator            req/s   errors  platform CPU µs/req  ⇒ req/s per core  notes');
   for (const r of rows) {
-    console.log(`${r.name.padEnd(16)} ${r.rps.toFixed(0).padStart(6)}  ${String(r.errors).padStart(7)}  ${r.cpuUsPerReq.toFixed(1).padStart(19)}  ${r.perCore.toFixed(0).padStart(16)}  ${r.extra}`);
+    console.log(`${r.name.padEnd(19)} ${r.rps.toFixed(0).padStart(6)}  ${String(r.errors).padStart(7)}  ${r.cpuUsPerReq.toFixed(1).padStart(19)}  ${r.perCore.toFixed(0).padStart(16)}  ${r.extra}`);
   }
-  if (rows.length === 2) {
+  if (rows.length >= 2) {
     console.log(`ratio wrk / runStage: req/s ${(rows[1].rps / rows[0].rps).toFixed(2)}, platform CPU per request ${(rows[1].cpuUsPerReq / rows[0].cpuUsPerReq).toFixed(2)}`);
+  }
+  if (rows.length === 3) {
+    console.log(`ratio platform / fixed-ack baseline (both under wrk): CPU per request ${(rows[1].cpuUsPerReq / rows[2].cpuUsPerReq).toFixed(2)}×, req/s ${(rows[1].rps / rows[2].rps).toFixed(2)}`);
   }
   console.log(`load average now: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).availableParallelism()} cores`);
 } finally {

@@ -13,8 +13,8 @@ export interface CompiledParam {
   field: string;
   xpath: string;
   path: CatalogPath;
-  /** the same path without [@root=…] predicates (ids sent under another root still match) */
-  loose: CatalogPath;
+  /** the same path without [@root=…] predicates (ids sent under another root still match); undefined when it has none */
+  loose: CatalogPath | undefined;
   /** the parameter lives in queryId/@extension, which otherwise echoes the message id */
   inQueryId: boolean;
 }
@@ -85,7 +85,9 @@ export function compileCatalog(catalog: Catalog): CatalogIndex {
     }
     const params: CompiledParam[] = (s.queryParams ?? []).map((p) => {
       const path = parseCatalogPath(p.xpath);
-      return { field: p.field, xpath: p.xpath, path, loose: withoutRoot(path), inQueryId: p.xpath === QUERY_ID_PATH };
+      const loose = withoutRoot(path);
+      const same = loose.steps.every((st, i) => st.predicates.length === path.steps[i]!.predicates.length);
+      return { field: p.field, xpath: p.xpath, path, loose: same ? undefined : loose, inQueryId: p.xpath === QUERY_ID_PATH };
     });
     byAction.set(s.code, {
       service: s,

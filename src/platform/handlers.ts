@@ -137,7 +137,7 @@ function queryParams(info: ServiceInfo, head: V3Head): Row | undefined {
   for (const p of info.params) {
     if (out[p.field] !== undefined) continue;
     let v = selectValues(qbp, p.path).find(nonEmpty);
-    if (v === undefined) {
+    if (v === undefined && p.loose) {
       const loose = selectValues(qbp, p.loose).filter(nonEmpty);
       if (loose.length === 1) v = loose[0];
     }
