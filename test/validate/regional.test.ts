@@ -1,7 +1,10 @@
 import { XmlAttribute, XmlElement } from 'libxml2-wasm';
 import { describe, expect, it } from 'vitest';
 import type { DocumentTemplate, EntryTemplate, SectionTemplate } from '../../src/catalog/types.js';
-import { validateText, validateTextWithManifest } from '../../src/validate/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateFiles, validateText, validateTextWithManifest } from '../../src/validate/index.js';
 import { selectPath } from '../../src/xml/index.js';
 import { catalog, entryNode, errors, mutate, rules, sample, setAttr, valueHolder } from './helpers.js';
 
@@ -106,6 +109,25 @@ describe('mutations of regional documents are caught by the right rule', () => {
         setAttr(n.parent as XmlElement, 'codeSystem', '2.16.156.10011.2.3.3.99');
       });
       expect(rules(check(xml, t), 'error'), t.code).toContain('HT-TERM-SYSTEM');
+    }
+  });
+});
+
+describe('a regional test package against a regional plan', () => {
+  it('finds every document the plan requires and names the services it lacks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hutong-ehr-'));
+    try {
+      for (const t of regional) writeFileSync(join(dir, file(t)), sample(t));
+      const report = await validateFiles([dir], { plan: 'regional-4a', workers: 0 });
+      const pkg = report.files.find((f) => f.kind === 'package' && f.path.includes('regional-4a'))!;
+      expect(pkg).toBeDefined();
+      const missing = pkg.findings.filter((f) => f.rule === 'HT-PKG-PLAN-MISSING').map((f) => f.message);
+      expect(missing).toHaveLength(1);
+      expect(missing[0]).toContain('交互服务');
+      expect(missing[0]).not.toContain('EHR-SD');
+      for (const f of report.files.filter((x) => x.kind !== 'package')) expect(f.verdict, f.path).toBe('pass');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
