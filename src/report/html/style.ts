@@ -7,6 +7,7 @@ body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.55 "Noto Sans CJK
 main{max-width:1120px;margin:0 auto;padding:24px 20px 48px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 10px;padding-bottom:6px;border-bottom:2px solid var(--line)}h3{font-size:15px;margin:18px 0 8px}
 .sub{color:var(--mut);margin:0 0 16px}
+.card>h3:first-child{margin-top:0}
 .card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:16px 18px;margin:12px 0}
 .head{display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap}
 .verdict{font-size:28px;font-weight:700;padding:10px 22px;border-radius:8px;color:#fff;white-space:nowrap}
