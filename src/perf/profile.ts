@@ -271,7 +271,7 @@ function notRun(rs: ResolvedStage, reason: string, setup: Pool | undefined, mode
     result: 'fail',
     required: rs.def.required ?? true,
     reason,
-    thresholds: rs.thresholds.map((t) => ({ expr: t.expr, pass: false, assumed: rs.def.assumed })),
+    thresholds: rs.thresholds.map((t) => ({ expr: t.expr, pass: false, assumed: rs.def.assumed, detail: `${t.expr}: not measured` })),
     model: rs.stage.model,
     mode,
     warmupS: rs.stage.warmupS ?? 0,
@@ -280,6 +280,8 @@ function notRun(rs: ResolvedStage, reason: string, setup: Pool | undefined, mode
     errorCount: 0,
     errors: {},
   };
+  if (rs.stage.model === 'closed') rec.users = rs.stage.users;
+  else rec.rate = rs.stage.rate;
   if (setup) rec.setup = { registered: setup.records.length, failed: setup.failed, errors: setup.errors, ...(setup.example ? { example: setup.example } : {}) };
   return rec;
 }

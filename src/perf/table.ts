@@ -61,7 +61,8 @@ function load(r: PerformanceRecord): string {
 export function renderStage(r: PerformanceRecord): string {
   const out: string[] = [];
   out.push(`■ ${r.name}  [${r.service ?? '?'}]  ${load(r)}  → ${RESULT[r.result]}`);
-  const lat = (r.latency ?? {}) as Lat;
+  // no latency sample (nothing answered): dashes, not zeros that read like a fast platform
+  const lat = (r.latency && (r.latency as Lat).count !== 0 ? r.latency : {}) as Lat;
   const requests = num(r.requests) ?? 0;
   const errorCount = num(r.errorCount) ?? 0;
   const errPct = requests ? `${((errorCount / requests) * 100).toFixed(2)}%` : '-';

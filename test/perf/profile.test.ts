@@ -7,6 +7,7 @@ import type { PerformanceProfile, PerformanceStage, PlanDef } from '../../src/ca
 import { fastUnwrap, ResponseCheck } from '../../src/perf/check.js';
 import { foldValidation, loadProfileFile, loopLagBound, PerfConfigError, resolveStages, runProfile } from '../../src/perf/profile.js';
 import { RequestBuilder, serviceLoad } from '../../src/perf/requests.js';
+import { renderPerformance } from '../../src/perf/table.js';
 import type { StageResult } from '../../src/perf/types.js';
 import { buildAck, buildQueryResponse, readMessage } from '../../src/samples/message.js';
 import { sampleEntityValues } from '../../src/samples/message-values.js';
@@ -257,6 +258,12 @@ describe('runProfile against a loopback platform', () => {
       expect(r!.result).not.toBe('pass');
       expect(Object.keys(r!.errors as object)).toEqual(['ack-AE']);
       expect(r!.thresholds![0]!.pass).toBe(false);
+      // the terminal table says why: errors by class with an example, ✗ on the broken threshold
+      const text = renderPerformance([q!, r!]);
+      expect(text).toMatch(/\d+ × ack-AE/);
+      expect(text).toContain('✗ errors<1%');
+      expect(text).toContain('setup: 0 records registered, 3 failed');
+      expect(text).toMatch(/stages: 2, pass 0/);
     } finally {
       await srv.close();
     }

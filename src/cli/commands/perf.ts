@@ -43,6 +43,7 @@ interface Resolved {
   target: string;
   binding: Binding;
   profile?: PerformanceProfile;
+  profileFile?: string;
 }
 
 function resolveInputs(o: PerfOpts, catalog: Catalog, needTarget: boolean): Resolved {
@@ -72,7 +73,10 @@ function resolveInputs(o: PerfOpts, catalog: Catalog, needTarget: boolean): Reso
     throw new UsageError(`--target ${target}: not an http(s) URL (${err instanceof Error ? err.message : String(err)})`);
   }
   const r: Resolved = { plan: findPlan(catalog, planRef), target, binding };
-  if (o.profile) r.profile = loadProfileFile(o.profile);
+  if (o.profile) {
+    r.profile = loadProfileFile(o.profile);
+    r.profileFile = o.profile;
+  }
   return r;
 }
 
@@ -99,7 +103,11 @@ function buildRecord(r: Resolved, perf: PerformanceRecord[], startedAt: Date, mo
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     tool: { version: TOOL_VERSION, catalogVersion: catalogVersion(), layers: [] },
-    assumptions: r.profile ? [] : r.plan.assumptions.filter((a) => a.figure.startsWith('运行性能')),
+    assumptions: r.profile
+      ? r.profile.stages.some((s) => s.assumed)
+        ? [{ figure: '运行性能 profile', value: `site profile ${r.profileFile ?? ''}: stages marked assumed`, source: { standard: 'site configuration (hutong perf --profile)', verified: false } }]
+        : []
+      : r.plan.assumptions.filter((a) => a.figure.startsWith('运行性能')),
     summary: summarize([]),
     cases: [],
     performance: perf,
