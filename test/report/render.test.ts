@@ -254,3 +254,29 @@ describe('defensive reading', () => {
     }
   });
 });
+
+describe('evidence outside the run folder', () => {
+  it('is named, never read: a symbolic link out of the folder and a missing file', async () => {
+    const { symlinkSync, writeFileSync: wf, mkdtempSync: mk } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { writeRecord } = await import('../../src/run/record-io.js');
+    const { SecretRegistry } = await import('../../src/run/secrets.js');
+    const outside = mk(join(tmpdir(), 'hutong-outside-'));
+    wf(join(outside, 'secret.txt'), 'OUTSIDE-CONTENT-8812');
+    const { dir, record } = makeRun({ variant: 'faulty', hostile: false });
+    try {
+      symlinkSync(join(outside, 'secret.txt'), join(dir, 'evidence', 'EMR-SD-01', 'link.xml'));
+      const cases = record.cases.map((c) => (c.id === 'EMR-SD-01' ? { ...c, evidence: [...c.evidence, 'evidence/EMR-SD-01/link.xml', 'evidence/EMR-SD-01/gone.xml'] } : c));
+      writeRecord(dir, { ...record, cases }, new SecretRegistry());
+      await renderReports(dir, { formats: ['html'] });
+      const h = readFileSync(join(dir, 'record.html'), 'utf8');
+      expect(h).not.toContain('OUTSIDE-CONTENT-8812');
+      expect(h).toContain('evidence/EMR-SD-01/link.xml');
+      expect(h).toContain('证据文件不可读: a symbolic link (not followed)');
+      expect(h).toContain('证据文件不可读: missing');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
