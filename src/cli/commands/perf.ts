@@ -99,7 +99,7 @@ function buildRecord(r: Resolved, perf: PerformanceRecord[], startedAt: Date, mo
     plan: r.plan.id,
     level: r.plan.level,
     target: redactUrl(r.target),
-    binding: { kind: r.binding.kind, ...(r.binding.kind !== 'http' ? { operation: r.binding.operation, namespace: r.binding.namespace, messageAs: r.binding.messageAs } : {}), charset: r.binding.charset, mode },
+    binding: { kind: r.binding.kind, ...(r.binding.kind !== 'http' ? { operation: r.binding.operation, namespace: r.binding.namespace, messageAs: r.binding.messageAs } : {}), charset: r.binding.charset },
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     tool: { version: TOOL_VERSION, catalogVersion: catalogVersion(), layers: [] },
