@@ -326,7 +326,8 @@ function judgeDataset(ctx: CaseContext, inp: DatasetCaseInputs, cache: Caches, d
     if (problem) {
       if (!problem.soft) bad.add(ob.de);
       else conformValues++;
-      const k = `${ob.de}|${problem.text}`;
+      // an unverified value set is said once per element, not once per value
+      const k = problem.soft ? `${ob.de}|soft` : `${ob.de}|${problem.text}`;
       if (!reported.has(k)) {
         reported.add(k);
         add(finding('HT-DS-ELEMENT', { dataset: def.name, name: el.name, de: el.de, reason: `${problem.text}（${ob.source}）${problem.soft ? '；该值域未经核实，仅作提示' : ''}` }, problem.soft ? { severity: 'warning' } : {}));
