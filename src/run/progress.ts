@@ -33,8 +33,14 @@ export class Progress {
     return new Progress({ live });
   }
 
-  start(total: number, alreadyDone: CaseRecord[]): void {
+  private readonly areaTotal = new Map<CaseArea, number>();
+  private readonly areaDone = new Map<CaseArea, number>();
+
+  /** the cases of the run (their areas), and those a resumed run already has */
+  start(cases: readonly { area: CaseArea }[], alreadyDone: CaseRecord[]): void {
+    const total = cases.length;
     this.total = total;
+    for (const c of cases) this.areaTotal.set(c.area, (this.areaTotal.get(c.area) ?? 0) + 1);
     for (const c of alreadyDone) this.count(c);
     if (this.opts.live && alreadyDone.length) this.write(`resumed: ${alreadyDone.length}/${total} cases already done\n`);
   }
@@ -44,7 +50,8 @@ export class Progress {
     const left = this.total - this.done;
     const mean = this.done > 0 && this.spent > 0 ? this.spent / Math.max(1, this.doneHere) : 0;
     const eta = mean > 0 ? ` ETA ${Math.ceil((mean * left) / 1000)}s` : '';
-    this.write(`[${this.done + 1}/${this.total}] ${AREA_ZH[area]} ${id} … (pass ${this.pass}, fail ${this.fail}${eta})\n`);
+    const inArea = `${(this.areaDone.get(area) ?? 0) + 1}/${this.areaTotal.get(area) ?? '?'}`;
+    this.write(`[${this.done + 1}/${this.total}] ${AREA_ZH[area]} ${inArea} ${id} … (pass ${this.pass}, fail ${this.fail}${eta})\n`);
   }
 
   private doneHere = 0;
@@ -62,6 +69,7 @@ export class Progress {
 
   private count(c: CaseRecord): void {
     this.done++;
+    this.areaDone.set(c.area, (this.areaDone.get(c.area) ?? 0) + 1);
     if (c.result === 'pass') this.pass++;
     else this.fail++;
   }

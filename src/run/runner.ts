@@ -380,7 +380,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
     evidence: (caseId, name, bytes) => journal.writeEvidence(caseId, name, bytes),
   };
 
-  progress.start(cases.length, cases.map((c) => results.get(c.id)).filter((c): c is CaseRecord => c !== undefined));
+  progress.start(cases, cases.map((c) => results.get(c.id)).filter((c): c is CaseRecord => c !== undefined));
   let performance: PerformanceRecord[] = [];
   try {
     const unreachable = await probe(url, cfg.timeouts.connectMs);

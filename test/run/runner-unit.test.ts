@@ -63,16 +63,16 @@ describe('progress', () => {
   it('live: one line per case with counts and an ETA; quiet: only the summary', () => {
     const lines: string[] = [];
     const live = new Progress({ live: true, write: (l) => lines.push(l) });
-    live.start(2, []);
+    live.start([{ area: 'service' }, { area: 'document' }], []);
     live.caseStart('EMR-PL-01-T01', 'service');
     live.caseEnd({ id: 'EMR-PL-01-T01', title: 't', area: 'service', result: 'fail', reason: 'because', findings: [], evidence: [], durationMs: 40 });
     live.caseStart('EMR-SD-01', 'document');
-    expect(lines[0]).toMatch(/\[1\/2\] 交互服务 EMR-PL-01-T01/);
+    expect(lines[0]).toMatch(/\[1\/2\] 交互服务 1\/1 EMR-PL-01-T01/);
     expect(lines[1]).toMatch(/EMR-PL-01-T01: fail — because/);
-    expect(lines[2]).toMatch(/\[2\/2\] 共享文档 EMR-SD-01 … \(pass 0, fail 1 ETA 1s\)/);
+    expect(lines[2]).toMatch(/\[2\/2\] 共享文档 1\/1 EMR-SD-01 … \(pass 0, fail 1 ETA 1s\)/);
     const quiet: string[] = [];
     const q = Progress.forEnv({ quiet: true, env: {}, progress: (l) => quiet.push(l) });
-    q.start(1, []);
+    q.start([{ area: 'service' }], []);
     q.caseStart('X', 'service');
     expect(quiet).toEqual([]);
     expect(Progress.forEnv({ env: { CI: '1' } })).toBeInstanceOf(Progress);
@@ -126,7 +126,7 @@ describe('runPlan against a loopback platform', () => {
     expect(readRecord(out).runId).toBe(r.record.runId);
     expect(statSync(out).mode & 0o777).toBe(0o700);
     expect(readJournal(out).events.filter((e) => e.type === 'case-end')).toHaveLength(r.record.cases.length);
-    expect(lines.some((l) => /\[1\/\d+\] 交互服务/.test(l))).toBe(true);
+    expect(lines.some((l) => /\[1\/\d+\] 交互服务 1\/\d+ /.test(l))).toBe(true);
     expect(lines.at(-1)).toMatch(/^hutong run: 不通过/);
   }, 120_000);
 
