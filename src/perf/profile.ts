@@ -336,17 +336,20 @@ export async function runProfile(opts: RunProfileOptions): Promise<PerformanceRe
   const runTag = `HTP${run.toString(36).toUpperCase()}`;
   const seedOf = (i: number): number => run * 100_000_000 + i * 10_000_000;
 
-  // setup: one pool per entity, shared by the stages that query it
+  // setup: one pool per entity, shared by the stages that query it; entities in parallel
+  // (each with its own few connections), since none of this is measured
   const pools = new Map<string, Pool>();
   const entities = [...new Set(loads.filter((l) => l.setup).map((l) => l.entity.name))];
-  for (const [i, name] of entities.entries()) {
-    if (opts.signal?.aborted) break;
-    const load = loads.find((l) => l.entity.name === name && l.setup)!;
-    progress(`setup: registering ${poolSize} ${name} records via ${load.setup!.code}`);
-    const pool = await fillPool(load, poolSize, seedOf(90 + i), `${runTag}S${i}`, opts, timeoutMs);
-    if (pool.failed) progress(`setup: ${pool.failed} of ${pool.attempted} ${load.setup!.code} failed (${pool.example ?? ''})`);
-    pools.set(name, pool);
-  }
+  await Promise.all(
+    entities.map(async (name, i) => {
+      if (opts.signal?.aborted) return;
+      const load = loads.find((l) => l.entity.name === name && l.setup)!;
+      progress(`setup: registering ${poolSize} ${name} records via ${load.setup!.code}`);
+      const pool = await fillPool(load, poolSize, seedOf(90 + i), `${runTag}S${i}`, opts, timeoutMs);
+      if (pool.failed) progress(`setup: ${pool.failed} of ${pool.attempted} ${load.setup!.code} failed (${pool.example ?? ''})`);
+      pools.set(name, pool);
+    }),
+  );
 
   const out: PerformanceRecord[] = [];
   for (const [i, rs] of stages.entries()) {
