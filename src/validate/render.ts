@@ -43,13 +43,16 @@ export function jsonFinding(f: Finding, lang: Lang): JsonFinding {
 
 export function toJson(report: ValidationReport, lang: Lang): { files: JsonFile[]; layers: ValidationReport['layers'] } {
   return {
-    files: report.files.map((r) => {
-      const f: JsonFile = { path: r.path, kind: r.kind, verdict: r.verdict, findings: r.findings.map((x) => jsonFinding(x, lang)) };
-      if (r.documentType !== undefined) f.documentType = r.documentType;
-      if (r.service !== undefined) f.service = r.service;
-      if (r.envelope !== undefined) f.envelope = r.envelope;
-      return f;
-    }),
+    // keys in the documented order: path, kind, documentType?, service?, envelope?, verdict, findings
+    files: report.files.map((r): JsonFile => ({
+      path: r.path,
+      kind: r.kind,
+      ...(r.documentType !== undefined ? { documentType: r.documentType } : {}),
+      ...(r.service !== undefined ? { service: r.service } : {}),
+      ...(r.envelope !== undefined ? { envelope: r.envelope } : {}),
+      verdict: r.verdict,
+      findings: r.findings.map((x) => jsonFinding(x, lang)),
+    })),
     layers: report.layers,
   };
 }

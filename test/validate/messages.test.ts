@@ -128,13 +128,13 @@ describe('message mutations are caught by the right rule', () => {
   });
 });
 
-describe('services sharing an interaction: content decides only when it can', () => {
-  /** the services an AMBIGUOUS finding says the content fits */
-  const fits = (r: ReturnType<typeof validateText>): string[] => {
-    const f = r.findings.find((x) => x.rule === 'HT-MSG-SERVICE-AMBIGUOUS');
-    return f ? /fits each of (.*), so it/.exec(f.messageEn!)![1]!.split(', ') : [];
-  };
+/** the services an AMBIGUOUS finding says the content fits */
+function fits(r: ReturnType<typeof validateText>): string[] {
+  const f = r.findings.find((x) => x.rule === 'HT-MSG-SERVICE-AMBIGUOUS');
+  return f ? /fits each of (.*), so it/.exec(f.messageEn!)![1]!.split(', ') : [];
+}
 
+describe('services sharing an interaction: content decides only when it can', () => {
   it('every built request without a file name: the right service, or ambiguity that lists it — never another', () => {
     let told = 0;
     for (const s of catalog.services) {
@@ -177,11 +177,6 @@ describe('services sharing an interaction: content decides only when it can', ()
 describe.skipIf(!hasShared)('practitioner query messages renamed (oracle in ../shared/reference)', () => {
   const dir = new URL('django-hip-service/query-test-messages/', SHARED);
   const names = hasShared ? readdirSync(dir).filter((n) => n.endsWith('.xml')).sort() : [];
-  const fits = (r: ReturnType<typeof validateText>): string[] => {
-    const f = r.findings.find((x) => x.rule === 'HT-MSG-SERVICE-AMBIGUOUS');
-    return f ? /fits each of (.*), so it/.exec(f.messageEn!)![1]!.split(', ') : [];
-  };
-
   it('are never taken as another service (住院转科 is not 住院就诊, 医嘱执行状态 is not 医嘱信息)', () => {
     for (const n of names) {
       const r = validateText(readFileSync(new URL(n, dir)), { fileName: 'message.xml' });

@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { DocumentTemplate } from '../../src/catalog/types.js';
 import { sampleVisit } from '../../src/samples/visit.js';
 import { validateFiles, type ValidationReport } from '../../src/validate/index.js';
-import { selectPath } from '../../src/xml/index.js';
+import { summarise } from '../../src/validate/layers/package.js';
+import { NS, selectPath, withXml, xpathOf } from '../../src/xml/index.js';
 import { catalog, mutate, rules, sample, setText, zipStore } from './helpers.js';
 
 const dirs: string[] = [];
@@ -102,5 +103,24 @@ describe('package layer (cross-file)', () => {
     expect(rules(cov, 'warning')).toEqual(['HT-PKG-PLAN-MISSING']);
     expect(cov.findings.map((f) => f.message).join(' ')).toMatch(/C0002/);
     expect(cov.findings.map((f) => f.message).join(' ')).not.toMatch(/C0001,/);
+  });
+});
+
+describe('document summaries', () => {
+  it('locate every fact with the XPath that selects it (as xpathOf writes it)', () => {
+    let facts = 0;
+    for (const t of catalog.documents.slice(0, 12)) {
+      withXml(sample(t), (doc) => {
+        const s = summarise(doc.root, 'x.xml', t.code);
+        const located = [...Object.values(s.patient), ...(s.docId ? [s.docId] : [])];
+        for (const f of located) {
+          const nodes = doc.root.find(f.xpath, { hl7: NS.hl7 });
+          expect(nodes.length, `${t.code} ${f.xpath}`).toBe(1);
+          expect(xpathOf(nodes[0] as XmlElement)).toBe(f.xpath);
+          facts++;
+        }
+      });
+    }
+    expect(facts).toBeGreaterThan(24);
   });
 });

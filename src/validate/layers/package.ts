@@ -1,6 +1,6 @@
 import { XmlElement } from 'libxml2-wasm';
 import type { Finding } from '../../findings/types.js';
-import { nodeLine, xpathOf } from '../../xml/path.js';
+import { nodeLine } from '../../xml/path.js';
 import { finding } from '../rules.js';
 import type { DocumentSummary } from '../types.js';
 import { attr, childrenNamed } from './context.js';
@@ -25,12 +25,23 @@ const VISIT_ID_ROOTS = new Set(['2.16.156.10011.1.10', '2.16.156.10011.1.11', '2
 
 const WHAT: Record<string, string> = { name: '患者姓名', gender: '性别代码', birth: '出生日期' };
 
-function first(el: XmlElement | undefined, ...path: string[]): XmlElement | undefined {
-  let cur = el;
-  for (const p of path) {
-    if (!cur) return undefined;
-    cur = childrenNamed(cur, p)[0];
-  }
+/**
+ * An element with its indexed XPath, built while walking down: xpathOf() would count every
+ * preceding sibling of every ancestor, for each of the facts kept from every document.
+ */
+interface At {
+  el: XmlElement;
+  xpath: string;
+}
+
+function kids(at: At | undefined, name: string): At[] {
+  if (!at) return [];
+  return childrenNamed(at.el, name).map((el, i) => ({ el, xpath: `${at.xpath}/hl7:${name}[${i + 1}]` }));
+}
+
+function first(at: At | undefined, ...path: string[]): At | undefined {
+  let cur = at;
+  for (const p of path) cur = kids(cur, p)[0];
   return cur;
 }
 
@@ -38,44 +49,43 @@ function first(el: XmlElement | undefined, ...path: string[]): XmlElement | unde
 export function summarise(root: XmlElement, path: string, documentType: string | undefined): DocumentSummary {
   const s: DocumentSummary = { path, visitKeys: [], patient: {} };
   if (documentType !== undefined) s.documentType = documentType;
-  const id = childrenNamed(root, 'id')[0];
-  const idRoot = attr(id, 'root');
-  const idExt = attr(id, 'extension');
+  const top: At = { el: root, xpath: `/hl7:${root.name}` };
+  const id = first(top, 'id');
+  const idRoot = attr(id?.el, 'root');
+  const idExt = attr(id?.el, 'extension');
   if (id && idRoot && idExt) {
-    s.docId = { root: idRoot, extension: idExt, xpath: xpathOf(id) };
-    const l = nodeLine(id);
+    s.docId = { root: idRoot, extension: idExt, xpath: id.xpath };
+    const l = nodeLine(id.el);
     if (l !== undefined) s.docId.line = l;
   }
-  const fact = (what: string, el: XmlElement | undefined, value: string | undefined) => {
-    if (!el || value === undefined || value.trim() === '' || s.patient[what]) return;
-    const f: DocumentSummary['patient'][string] = { value: value.trim(), xpath: xpathOf(el) };
-    const l = nodeLine(el);
+  const fact = (what: string, at: At | undefined, value: string | undefined) => {
+    if (!at || value === undefined || value.trim() === '' || s.patient[what]) return;
+    const f: DocumentSummary['patient'][string] = { value: value.trim(), xpath: at.xpath };
+    const l = nodeLine(at.el);
     if (l !== undefined) f.line = l;
     s.patient[what] = f;
   };
-  for (const rt of childrenNamed(root, 'recordTarget')) {
+  for (const rt of kids(top, 'recordTarget')) {
     const role = first(rt, 'patientRole');
     if (!role) continue;
     const patient = first(role, 'patient');
-    const ids = [...childrenNamed(role, 'id'), ...(patient ? childrenNamed(patient, 'id') : [])];
-    for (const i of ids) {
-      const r = attr(i, 'root') ?? '';
-      const ext = attr(i, 'extension') ?? '';
+    for (const i of [...kids(role, 'id'), ...kids(patient, 'id')]) {
+      const r = attr(i.el, 'root') ?? '';
+      const ext = attr(i.el, 'extension') ?? '';
       if (ext === '') continue;
       if (VISIT_ID_ROOTS.has(r)) s.visitKeys.push(`${r}|${ext}`);
       else if (PATIENT_ID_ROOTS[r] !== undefined) fact(`id ${r}`, i, ext);
     }
     const name = first(patient, 'name');
-    fact('name', name, name?.content);
+    fact('name', name, name?.el.content);
     const g = first(patient, 'administrativeGenderCode');
-    fact('gender', g, attr(g, 'code'));
+    fact('gender', g, attr(g?.el, 'code'));
     const b = first(patient, 'birthTime');
-    fact('birth', b, attr(b, 'value'));
+    fact('birth', b, attr(b?.el, 'value'));
   }
-  const enc = first(root, 'componentOf', 'encompassingEncounter');
-  for (const i of enc ? childrenNamed(enc, 'id') : []) {
-    const r = attr(i, 'root') ?? '';
-    const ext = attr(i, 'extension') ?? '';
+  for (const i of kids(first(top, 'componentOf', 'encompassingEncounter'), 'id')) {
+    const r = attr(i.el, 'root') ?? '';
+    const ext = attr(i.el, 'extension') ?? '';
     if (ext !== '') s.visitKeys.push(`${r}|${ext}`);
   }
   return s;
