@@ -183,7 +183,7 @@ describe('record.html (static checks)', () => {
     expect(h).toContain('01-PatientInfoRegister-request.xml');
     expect(h).toContain('01-PatientInfoRegister-response.xml');
     // the V3 payload inside the CDATA is shown as highlighted XML, not as one opaque string
-    expect(h).toContain('<span class="x-t">PRPA_IN201311UV02</span>');
+    expect(h).toContain('<span class="x-t">&lt;PRPA_IN201311UV02 <span class="x-a">xmlns=</span><span class="x-v">&quot;urn:hl7-org:v3&quot;</span>');
     // passing cases carry no evidence block
     expect(h).not.toContain('id="c-EMR-PL-02-T01"');
   });
