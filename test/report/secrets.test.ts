@@ -36,6 +36,29 @@ describe('secrets never reach a report', () => {
     });
   }
 
+  it('hutong report --config scrubs the site config\'s secrets by value', async () => {
+    const { runCli } = await import('./cli-capture.js');
+    const { writeFileSync } = await import('node:fs');
+    const { dir, record } = makeRun({ variant: 'faulty', hostile: false });
+    dirs.push(dir);
+    const { writeRecord } = await import('../../src/run/record-io.js');
+    const { SecretRegistry } = await import('../../src/run/secrets.js');
+    const odd = 'plain-looking-value-4471';
+    writeRecord(dir, { ...record, cases: record.cases.map((c) => (c.id === 'EMR-PL-03-T01' ? { ...c, reason: `platform said ${odd}` } : c)) }, new SecretRegistry());
+    const site = join(dir, 'site.yaml');
+    writeFileSync(site, 'target:\n  url: http://127.0.0.1:18080/soap11\nauth:\n  headers:\n    X-Custom: "${env:HUTONG_TEST_REPORT_SECRET}"\n');
+    process.env.HUTONG_TEST_REPORT_SECRET = odd;
+    try {
+      const r = await runCli(['report', dir, '--config', site, '--format', 'md,junit']);
+      expect(r.code).toBe(0);
+      const texts = await outputTexts([join(dir, 'summary.md'), join(dir, 'junit.xml')]);
+      for (const [f, t] of texts) expect(t.includes(odd), f).toBe(false);
+      expect(texts.get(join(dir, 'junit.xml'))).toContain('platform said [REDACTED:');
+    } finally {
+      delete process.env.HUTONG_TEST_REPORT_SECRET;
+    }
+  });
+
   it('scrubs credentials by shape when no registry knows them', () => {
     const s = new SecretScrubber();
     const cases: [string, string][] = [
