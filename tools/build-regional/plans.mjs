@@ -73,6 +73,10 @@ export function buildPlans(services, templates) {
       '# Every figure is a hutong assumption (official thresholds are not public); the shape is the hospital',
       "# plans' (schemas/plan.schema.json). Override with `hutong perf --profile FILE` or a site plan.",
       'performance:',
+      '  poolSize: 50',
+      '  validateEvery: 100',
+      '  timeoutMs: 10000',
+      '  short: { warmupSeconds: 0.5, durationSeconds: 2, maxUsers: 4, maxRate: 20, maxThinkTimeMs: 50, poolSize: 8 }',
       '  stages:',
       ...stages.flatMap((st) => [
         `  - name: ${st.name}  # ${st.metric}; 最小并发用户数 ${st.users}`,
