@@ -128,7 +128,7 @@ export function exportK6(opts: K6ExportOptions): string {
   let start = 0;
 
   stages.forEach((rs, i) => {
-    const load = serviceLoad(opts.catalog, rs.def.service);
+    const load = serviceLoad(opts.catalog, rs.def.service, opts.plan.kind);
     const name = scenarioName(rs.def.name);
     const fn = `stage_${i}`;
     let pool = -1;

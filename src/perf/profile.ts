@@ -324,7 +324,7 @@ export async function runProfile(opts: RunProfileOptions): Promise<PerformanceRe
   const mode = opts.mode ?? 'plan';
   const profile = profileOf(opts);
   const stages = resolveStages(profile, mode);
-  const loads = stages.map((s) => serviceLoad(opts.catalog, s.def.service));
+  const loads = stages.map((s) => serviceLoad(opts.catalog, s.def.service, opts.plan.kind));
   const url = new URL(opts.target);
   const endpointPath = url.pathname + url.search;
   const timeoutMs = profile.timeoutMs ?? DEFAULT_TIMEOUT_MS;

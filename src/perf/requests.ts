@@ -34,15 +34,21 @@ export interface ServiceLoad {
 
 const NEEDS_POOL = new Set(['query', 'retrieve', 'update']);
 
-export function serviceLoad(catalog: Catalog, code: string): ServiceLoad {
-  const service = catalog.services.find((s) => s.code === code);
-  if (!service) throw new PerfConfigError(`performance stage: unknown service ${JSON.stringify(code)} (not in scenarios/services.json)`);
+/** The services a plan of `kind` names: WS/T 846 for hospitals, WS/T 790 for regional platforms. */
+function servicesOf(catalog: Catalog, kind: 'hospital' | 'regional'): ServiceDef[] {
+  return kind === 'regional' ? (catalog.regionalServices ?? []) : catalog.services;
+}
+
+export function serviceLoad(catalog: Catalog, code: string, kind: 'hospital' | 'regional' = 'hospital'): ServiceLoad {
+  const services = servicesOf(catalog, kind);
+  const service = services.find((s) => s.code === code);
+  if (!service) throw new PerfConfigError(`performance stage: unknown service ${JSON.stringify(code)} (not in scenarios/${kind === 'regional' ? 'regional-' : ''}services.json)`);
   if (service.pattern === 'merge') throw new PerfConfigError(`performance stage: ${code} is a merge service; merges are not load-tested`);
   const entity = catalog.entities.get(service.entity);
   if (!entity) throw new PerfConfigError(`performance stage: service ${code} names unknown entity ${service.entity}`);
   const load: ServiceLoad = { service, entity };
   if (NEEDS_POOL.has(service.pattern)) {
-    const setup = catalog.services.find((s) => s.entity === service.entity && (s.pattern === 'register' || s.pattern === 'add'));
+    const setup = services.find((s) => s.entity === service.entity && (s.pattern === 'register' || s.pattern === 'add'));
     if (!setup) throw new PerfConfigError(`performance stage: ${code} needs existing ${entity.name} records but no register/add service carries that entity`);
     load.setup = setup;
   }

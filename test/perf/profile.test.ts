@@ -60,10 +60,14 @@ describe('resolveStages', () => {
   });
 
   it('every level plan has a profile that resolves, for both modes', () => {
-    for (const p of catalog.plans.filter((x) => x.kind === 'hospital')) {
+    for (const p of catalog.plans.filter((x) => x.performance)) {
       for (const mode of ['plan', 'short'] as const) expect(resolveStages(p.performance!, mode).length).toBeGreaterThan(0);
-      for (const s of p.performance!.stages) expect(() => serviceLoad(catalog, s.service)).not.toThrow();
+      for (const s of p.performance!.stages) expect(() => serviceLoad(catalog, s.service, p.kind)).not.toThrow();
     }
+    expect(catalog.plans.filter((x) => x.kind === 'hospital').every((p) => p.performance)).toBe(true);
+    // a regional plan's stages load the WS/T 790 services (their own case ids), not the hospital ones
+    const regional = catalog.regionalServices?.find((s) => s.code === 'PatientInfoQuery');
+    if (regional) expect(serviceLoad(catalog, 'PatientInfoQuery', 'regional').service).toBe(regional);
   });
 
   it('tolerates event-loop lag up to a tenth of the tightest latency bound, 25 ms at least', () => {
