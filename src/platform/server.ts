@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadCatalog } from '../catalog/index.js';
-import { resolveBinding, type Binding } from '../transport/binding.js';
+import { resolveBinding, type Binding, type BindingInput } from '../transport/binding.js';
 import { readRequest, writeResponse, type ServerFault } from '../transport/envelope.js';
 import { TOOL_VERSION } from '../version.js';
 import { compileCatalog } from './catalog-index.js';
@@ -33,16 +33,14 @@ interface Bindings {
 }
 
 function bindingsOf(opts: PlatformOptions): Bindings {
-  const { kind: _k, http: _h, ...soap } = (opts.binding ?? {}) as Record<string, unknown>;
-  void _k;
-  void _h;
-  const httpOpts = (opts.binding as { http?: Record<string, unknown> } | undefined)?.http ?? {};
+  const base: Exclude<BindingInput, string> = opts.binding ?? {};
+  const { http: httpOpts, ...soap } = base;
   return {
-    soap11: resolveBinding({ ...soap, kind: 'soap11' } as never, 'binding'),
-    soap12: resolveBinding({ ...soap, kind: 'soap12' } as never, 'binding'),
-    http: resolveBinding({ kind: 'http', http: { ...httpOpts, actionIn: 'header' } } as never, 'binding'),
+    soap11: resolveBinding({ ...soap, kind: 'soap11' }),
+    soap12: resolveBinding({ ...soap, kind: 'soap12' }),
+    http: resolveBinding({ charset: soap.charset ?? 'utf-8', kind: 'http', http: { ...httpOpts, actionIn: 'header' } }),
     // /http/<Action>: the service code is the last path segment (a header, when sent, must agree)
-    httpPath: resolveBinding({ kind: 'http', http: { ...httpOpts, actionIn: 'both', path: '/{action}' } } as never, 'binding'),
+    httpPath: resolveBinding({ charset: soap.charset ?? 'utf-8', kind: 'http', http: { ...httpOpts, actionIn: 'both', path: '/{action}' } }),
   };
 }
 

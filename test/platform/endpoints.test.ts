@@ -39,7 +39,7 @@ function resultOf(envelope: string): string {
 }
 
 async function post(url: string, body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; text: string; type: string }> {
-  const r = await fetch(url, { method: 'POST', body, headers });
+  const r = await fetch(url, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers });
   return { status: r.status, text: await r.text(), type: r.headers.get('content-type') ?? '' };
 }
 
