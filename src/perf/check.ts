@@ -80,6 +80,14 @@ export function fastUnwrap(binding: Binding, text: string): string | undefined {
   return text.slice(open + 9, close);
 }
 
+/** evidence is an excerpt: a platform answering megabytes must not fill the run folder */
+const MAX_EVIDENCE_CHARS = 64 * 1024;
+
+function excerpt(body: Buffer, status: number): string {
+  const text = body.subarray(0, MAX_EVIDENCE_CHARS * 4).toString('utf8').slice(0, MAX_EVIDENCE_CHARS);
+  return status === 200 ? text : `HTTP ${status}\n\n${text}`;
+}
+
 function header(h: ResponseHeaders, name: string): string | undefined {
   const v = h[name];
   return Array.isArray(v) ? v.join(', ') : v;
@@ -103,7 +111,16 @@ export class ResponseCheck {
 
   readonly checker: ResponseChecker = (status, headers, body) => this.check(status, headers, body);
 
+  /** the first answer of each error class, as text (evidence: what did the platform say?) */
+  readonly firstBodies: Record<ErrorClass, string> = {};
+
   check(status: number, headers: ResponseHeaders, body: Buffer): ErrorClass | null {
+    const cls = this.classify(status, headers, body);
+    if (cls !== null && this.firstBodies[cls] === undefined) this.firstBodies[cls] = excerpt(body, status);
+    return cls;
+  }
+
+  private classify(status: number, headers: ResponseHeaders, body: Buffer): ErrorClass | null {
     this.stats.checked++;
     const { binding, service } = this.opts;
     const text = decodeBody(body, header(headers, 'content-type')).text;
@@ -161,6 +178,7 @@ export class ResponseCheck {
       });
       const errors = r.findings.filter((f) => f.severity === 'error');
       if (r.verdict === 'fail' || errors.length > 0) {
+        this.firstBodies['invalid-body'] ??= `${s.text.slice(0, MAX_EVIDENCE_CHARS)}\n\n<!-- hutong: full validation findings:\n${errors.map((f) => `${f.rule}: ${f.message}`).join('\n').replaceAll('--', '- -')}\n-->\n`;
         failed++;
         this.stats.validationFailed++;
         for (const f of errors) this.stats.findings[f.rule] = (this.stats.findings[f.rule] ?? 0) + 1;

@@ -12,7 +12,7 @@
  * mode 'short' caps every stage by the profile's `short` section (the demo: a few seconds).
  */
 import { randomInt } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
@@ -61,6 +61,11 @@ export interface RunProfileOptions {
   progress?: (line: string) => void;
   /** test only: starve the generator, to prove the self-check (hutong perf --burn-cpu-ms) */
   burnCpuMs?: number;
+  /**
+   * run folder: the first answer of each error class of a stage is written to
+   * evidence/perf/<stage>/<class>.txt and listed in the stage's `evidence`
+   */
+  evidenceDir?: string;
   /** called when a stage finishes, with the engine's raw result */
   onStage?: (stage: StageResult, record: PerformanceRecord) => void;
 }
@@ -320,6 +325,23 @@ export function foldValidation(r: StageResult, rejected: number, stats: CheckSta
   r.passed = r.valid && r.thresholds.every((o) => o.ok);
 }
 
+const safeName = (x: string): string => x.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80) || '_';
+
+/** First answers per error class as files under <dir>/evidence/perf/<stage>/; paths relative to dir. */
+function writeEvidence(dir: string, stage: string, bodies: Record<string, string>): string[] {
+  const rel: string[] = [];
+  const entries = Object.entries(bodies);
+  if (entries.length === 0) return rel;
+  const sub = join('evidence', 'perf', safeName(stage));
+  mkdirSync(join(dir, sub), { recursive: true });
+  for (const [cls, text] of entries) {
+    const file = join(sub, `${safeName(cls)}.txt`);
+    writeFileSync(join(dir, file), text);
+    rel.push(file.split('\\').join('/'));
+  }
+  return rel;
+}
+
 export async function runProfile(opts: RunProfileOptions): Promise<PerformanceRecord[]> {
   const mode = opts.mode ?? 'plan';
   const profile = profileOf(opts);
@@ -386,6 +408,10 @@ export async function runProfile(opts: RunProfileOptions): Promise<PerformanceRe
     );
     foldValidation(result, check.validateSamples(), check.stats);
     const rec = toRecord(rs, result, { check: { ...check.stats, findings: { ...check.stats.findings } }, ...(pool ? { setup: pool } : {}), mode });
+    if (opts.evidenceDir) {
+      const files = writeEvidence(opts.evidenceDir, s.name, check.firstBodies);
+      if (files.length) rec.evidence = files;
+    }
     progress(`stage ${s.name}: ${rec.result}${rec.reason ? ` (${rec.reason})` : ''}`);
     opts.onStage?.(result, rec);
     out.push(rec);

@@ -79,6 +79,8 @@ export function renderStage(r: PerformanceRecord): string {
     out.push('  errors by class:');
     for (const [cls, n] of classes) out.push(`    ${String(n).padStart(6)} × ${cls}${examples[cls] ? `  e.g. ${examples[cls]}` : ''}`);
   }
+  const evidence = Array.isArray(r.evidence) ? (r.evidence as string[]) : [];
+  if (evidence.length) out.push(`  first answer per error class: ${evidence.join(', ')}`);
   const check = r.check as { checked?: number; validated?: number; validationFailed?: number; findings?: Record<string, number> } | undefined;
   if (check?.validated) {
     const f = Object.entries(check.findings ?? {}).map(([k, v]) => `${k}×${v}`).join(', ');

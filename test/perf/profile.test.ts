@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -255,13 +255,17 @@ describe('runProfile against a loopback platform', () => {
         stage({ name: 'q', users: 1, warmupSeconds: 0, durationSeconds: 0.5, thresholds: ['errors<1%'] }),
         stage({ name: 'r', service: 'DocumentRegister', users: 1, warmupSeconds: 0, durationSeconds: 0.5, thresholds: ['errors<1%'] }),
       ]);
-      const [q, r] = await runProfile({ plan, catalog, binding: soap, target: srv.url });
+      const dir = join(tmp, 'ae');
+      const [q, r] = await runProfile({ plan, catalog, binding: soap, target: srv.url, evidenceDir: dir });
       expect(q!.result).toBe('fail');
       expect(q!.reason).toMatch(/setup: no patient record could be registered via PatientInfoRegister/);
       // fail, or invalid when this in-process server starved the generator: never pass
       expect(r!.result).not.toBe('pass');
       expect(Object.keys(r!.errors as object)).toEqual(['ack-AE']);
       expect(r!.thresholds![0]!.pass).toBe(false);
+      // evidence: the first AE answer as the platform sent it
+      expect(r!.evidence).toEqual(['evidence/perf/r/ack-AE.txt']);
+      expect(readFileSync(join(dir, 'evidence/perf/r/ack-AE.txt'), 'utf8')).toMatch(/typeCode="AE"/);
       // the terminal table says why: errors by class with an example, ✗ on the broken threshold
       const text = renderPerformance([q!, r!]);
       expect(text).toMatch(/\d+ × ack-AE/);

@@ -151,6 +151,8 @@ export const registerperf: RegisterCommand = (program, setExit) => {
         throw err;
       }
       const startedAt = new Date();
+      const dir = resolve(o.out ?? join('runs', `perf-${stamp(startedAt)}`));
+      mkdirSync(dir, { recursive: true });
       const ac = new AbortController();
       const onSigint = (): void => ac.abort();
       process.once('SIGINT', onSigint);
@@ -163,6 +165,7 @@ export const registerperf: RegisterCommand = (program, setExit) => {
           target: r.target,
           mode,
           signal: ac.signal,
+          evidenceDir: dir,
           ...(r.profile ? { profile: r.profile } : {}),
           ...(o.burnCpuMs ? { burnCpuMs: Number(o.burnCpuMs) } : {}),
           progress: (line) => process.stderr.write(`hutong perf: ${line}\n`),
@@ -174,8 +177,6 @@ export const registerperf: RegisterCommand = (program, setExit) => {
         process.removeListener('SIGINT', onSigint);
       }
       const record = buildRecord(r, perf, startedAt, mode);
-      const dir = resolve(o.out ?? join('runs', record.runId));
-      mkdirSync(dir, { recursive: true });
       const file = writeRecord(dir, record);
       if (o.json) process.stdout.write(`${JSON.stringify(perf.map(({ series: _s, latencyHdr: _h, ...rest }) => rest), null, 2)}\n`);
       else process.stdout.write(renderPerformance(perf));
