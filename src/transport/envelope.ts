@@ -25,6 +25,7 @@ import {
   textOf,
   type XElement,
 } from './envelope-tree.js';
+import { scanRequest } from './envelope-scan.js';
 import { cdata, escapeAttr, escapeText, excerpt, lineColumn } from './xmltext.js';
 
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -335,6 +336,12 @@ export type HeaderBag = Record<string, string | string[] | undefined>;
 export interface ReadRequestOptions extends EnvelopeLimits {
   /** request path (with or without query), needed when the http binding carries the action in the path */
   path?: string;
+  /**
+   * false: always build the envelope tree (envelope-tree.ts). By default the single-pass scanner
+   * of envelope-scan.ts reads the plain shape and the tree reads the rest; both give the same
+   * result (test/transport/envelope-scan.test.ts), this switch exists for that test.
+   */
+  scan?: boolean;
 }
 
 function header(h: HeaderBag, name: string): string | undefined {
@@ -422,10 +429,17 @@ export function readRequest(
     return err(b, 'Sender', b.kind === 'soap11' ? 'the SOAPAction header is missing (SOAP 1.1 requires it)' : 'the action parameter of Content-Type is missing');
   }
 
+  const ns = envelopeNs(b);
+  if (opts.scan !== false) {
+    const fast = scanRequest(b, ns, text, opts.maxElements);
+    if (fast) {
+      const bad = actionMismatch(b, sentAction, fast.action);
+      return bad ?? { action: fast.action, v3xml: fast.v3xml, form: fast.form, params: fast.params, warnings };
+    }
+  }
   try {
     const { src, root } = parseEnvelope(text, opts);
     if (root.local !== 'Envelope') return err(b, 'Sender', `not a SOAP envelope: root element <${root.qname}>`);
-    const ns = envelopeNs(b);
     if (root.ns !== ns) {
       return err(b, 'VersionMismatch', root.ns === SOAP11_NS || root.ns === SOAP12_NS
         ? `this endpoint speaks SOAP ${b.kind === 'soap11' ? '1.1' : '1.2'}; the envelope is SOAP ${root.ns === SOAP11_NS ? '1.1' : '1.2'}`
@@ -460,10 +474,8 @@ export function readRequest(
     const msgEl = params.find((p) => p.local === b.params.message);
     if (!msgEl) return err(b, 'Sender', `missing parameter <${b.params.message}> (the V3 XML)`);
     const payload = payloadOf(src, msgEl);
-    if (b.soapActionCheck === 'exact' && sentAction !== undefined) {
-      const want = soapActionFor(b, action);
-      if (unquote(sentAction) !== want) return err(b, 'Sender', `${b.kind === 'soap11' ? 'SOAPAction' : 'action'} "${unquote(sentAction)}" is not recognised; expected "${want}"`);
-    }
+    const bad = actionMismatch(b, sentAction, action);
+    if (bad) return bad;
     const extra = new Map<string, string>();
     for (const p of params) {
       if (p !== actionEl && p !== msgEl && !extra.has(p.local)) extra.set(p.local, textOf(src, p).text);
@@ -472,6 +484,14 @@ export function readRequest(
   } catch (e) {
     return err(b, 'Sender', problemOf(e).message);
   }
+}
+
+/** The SOAPAction / action parameter check of soapActionCheck 'exact', once the service code is known. */
+function actionMismatch(b: Binding, sentAction: string | undefined, action: string): { error: ServerFault & { status: number } } | undefined {
+  if (b.soapActionCheck !== 'exact' || sentAction === undefined) return undefined;
+  const want = soapActionFor(b, action);
+  if (unquote(sentAction) === want) return undefined;
+  return err(b, 'Sender', `${b.kind === 'soap11' ? 'SOAPAction' : 'action'} "${unquote(sentAction)}" is not recognised; expected "${want}"`);
 }
 
 const ULTIMATE = new Set(['', 'http://schemas.xmlsoap.org/soap/actor/next', 'http://www.w3.org/2003/05/soap-envelope/role/next', 'http://www.w3.org/2003/05/soap-envelope/role/ultimateReceiver']);
