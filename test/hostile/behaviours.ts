@@ -370,6 +370,10 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'duplicate-ids', what: 'the V3 answer carries its message id element twice', expect: { transport: 'ok', rule: 'HT-XSD-INVALID' },
     serve: (c) => withV3(c, (a) => a.v3.replace(/(<id root="[^"]*" extension="[^"]*"\/>)/, '$1$1')),
   },
+  {
+    name: 'echo-credentials', what: 'an AA acknowledgement whose detail text echoes every request header (credentials included)', expect: { transport: 'ok', rule: 'pass' },
+    serve: (c) => withV3(c, (a) => a.v3.replace(/(<text value=")[^"]*"/, `$1${JSON.stringify(c.req.headers).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;')}"`)),
+  },
   { name: 'ack-error', what: 'an AE acknowledgement where AA is expected', expect: { transport: 'ok', rule: 'HT-MSG-ACK-TYPE' }, serve: (c) => withV3(c, (a) => a.v3.replace('typeCode="AA"', 'typeCode="AE"')) },
 ];
 

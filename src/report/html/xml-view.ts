@@ -9,6 +9,9 @@ import { esc } from './escape.js';
 
 const INDENT = '  ';
 const MAX_NESTING = 2;
+// Indentation stops growing here: evidence of unclosed or 100 000-deep tags would otherwise
+// cost depth × lines characters (a 256 KiB response of '<a>'s took the run to 800 MB).
+const MAX_INDENT_LEVEL = 32;
 
 const span = (cls: string, s: string): string => `<span class="${cls}">${esc(s)}</span>`;
 
@@ -28,7 +31,7 @@ export function xmlToHtml(text: string, depth = 0, baseIndent = ''): string {
   const lines: string[] = [];
   let level = 0;
   let line = '';
-  const pad = (): string => baseIndent + INDENT.repeat(Math.max(0, level));
+  const pad = (): string => baseIndent + INDENT.repeat(Math.min(MAX_INDENT_LEVEL, Math.max(0, level)));
   const flush = (): void => { if (line !== '') { lines.push(line); line = ''; } };
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i]!;

@@ -24,6 +24,9 @@ export function transportFindings(ex: Exchange): Finding[] {
     out.push(finding('HT-TX-STATUS', { status, reason: 'expected 200' }));
   }
   if (!e && ex.v3xml === undefined) out.push(finding('HT-TX-BODY', { reason: 'no V3 message in the response' }));
+  // Bytes the charset could not decode were replaced with U+FFFD by the transport: the text the
+  // validator then judges is not what the platform sent, so that alone is an encoding error.
+  for (const w of ex.warnings) if (/not valid .*U\+FFFD/.test(w)) out.push(finding('HT-PRE-ENCODING', { reason: w }));
   return out;
 }
 
