@@ -34,8 +34,33 @@ export interface ScanLimits {
 }
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-const NAME = /[A-Za-z_\u00C0-\uFFFF][\w.\-:\u00B7\u00C0-\uFFFF]*/y;
-const WS = /[ \t\r\n]*/y;
+
+// Names are [A-Za-z_\u00C0-\uFFFF][\w.\-:\u00B7\u00C0-\uFFFF]* (UTF-16 code units), white space
+// [ \t\r\n]; read with charCode loops rather than sticky regexes: this loop runs once per
+// character of every query and each regex exec allocated a match.
+const HAS_WS_CTL = /[\t\n\r]/;
+
+function isNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c >= 0xc0;
+}
+
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x2d || c === 0x3a || c === 0xb7;
+}
+
+/** End of the name starting at p (p itself when there is none). */
+function nameEnd(src: string, p: number): number {
+  if (!isNameStart(src.charCodeAt(p))) return p;
+  let i = p + 1;
+  while (isNameChar(src.charCodeAt(i))) i++;
+  return i;
+}
+
+function skipWs(src: string, p: number): number {
+  let i = p;
+  for (let c = src.charCodeAt(i); c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a; c = src.charCodeAt(++i));
+  return i;
+}
 
 function decode(s: string, at: number): string {
   if (s.indexOf('&') === -1) return s;
@@ -112,32 +137,31 @@ export function scanXml(src: string, limits: ScanLimits = {}): VNode {
       throw new ScanError('markup declarations (DOCTYPE, ENTITY …) are refused', pos);
     }
     if (c1 === 0x2f /* / */) {
-      NAME.lastIndex = pos + 2;
-      const m = NAME.exec(src);
+      const e = nameEnd(src, pos + 2);
       const top = stack.pop();
-      if (!m || !top || m[0] !== top.qname) throw new ScanError(`mismatched end tag${top ? ` (expected </${top.qname}>)` : ''}`, pos);
-      WS.lastIndex = NAME.lastIndex;
-      WS.exec(src);
-      if (src.charCodeAt(WS.lastIndex) !== 0x3e) throw new ScanError('malformed end tag', pos);
-      pos = WS.lastIndex + 1;
+      if (e === pos + 2 || !top || e - pos - 2 !== top.qname.length || !src.startsWith(top.qname, pos + 2)) {
+        throw new ScanError(`mismatched end tag${top ? ` (expected </${top.qname}>)` : ''}`, pos);
+      }
+      const gt = skipWs(src, e);
+      if (src.charCodeAt(gt) !== 0x3e) throw new ScanError('malformed end tag', pos);
+      pos = gt + 1;
       continue;
     }
     // start tag
-    NAME.lastIndex = pos + 1;
-    const m = NAME.exec(src);
-    if (!m) throw new ScanError('malformed tag', pos);
+    const qEnd = nameEnd(src, pos + 1);
+    if (qEnd === pos + 1) throw new ScanError('malformed tag', pos);
     if (root && stack.length === 0) throw new ScanError('more than one root element', pos);
     if (++count > maxElements) throw new ScanError(`more than ${maxElements} elements`, pos);
     if (stack.length >= maxDepth) throw new ScanError(`nesting deeper than ${maxDepth}`, pos);
-    const qname = m[0];
+    const qname = src.slice(pos + 1, qEnd);
     const attrs: Record<string, string> = {};
-    let p = NAME.lastIndex;
+    let p = qEnd;
     let selfClosing = false;
+    let declares = false;
     for (;;) {
-      WS.lastIndex = p;
-      WS.exec(src);
-      const hadSpace = WS.lastIndex > p;
-      p = WS.lastIndex;
+      const ws = skipWs(src, p);
+      const hadSpace = ws > p;
+      p = ws;
       const ch = src.charCodeAt(p);
       if (ch === 0x3e) {
         p++;
@@ -149,30 +173,27 @@ export function scanXml(src: string, limits: ScanLimits = {}): VNode {
         break;
       }
       if (!hadSpace) throw new ScanError(`malformed start tag <${qname}>`, p);
-      NAME.lastIndex = p;
-      const an = NAME.exec(src);
-      if (!an) throw new ScanError(`malformed attribute in <${qname}>`, p);
-      p = NAME.lastIndex;
-      WS.lastIndex = p;
-      WS.exec(src);
-      p = WS.lastIndex;
-      if (src.charCodeAt(p) !== 0x3d) throw new ScanError(`attribute ${an[0]} without a value`, p);
-      WS.lastIndex = p + 1;
-      WS.exec(src);
-      p = WS.lastIndex;
-      const q = src[p];
-      if (q !== '"' && q !== "'") throw new ScanError(`unquoted attribute ${an[0]}`, p);
-      const end = src.indexOf(q, p + 1);
-      if (end === -1) throw new ScanError(`unterminated attribute ${an[0]}`, p);
+      const aEnd = nameEnd(src, p);
+      if (aEnd === p) throw new ScanError(`malformed attribute in <${qname}>`, p);
+      const an = src.slice(p, aEnd);
+      p = skipWs(src, aEnd);
+      if (src.charCodeAt(p) !== 0x3d) throw new ScanError(`attribute ${an} without a value`, p);
+      p = skipWs(src, p + 1);
+      const q = src.charCodeAt(p);
+      if (q !== 0x22 && q !== 0x27) throw new ScanError(`unquoted attribute ${an}`, p);
+      const end = src.indexOf(q === 0x22 ? '"' : "'", p + 1);
+      if (end === -1) throw new ScanError(`unterminated attribute ${an}`, p);
       const raw = src.slice(p + 1, end);
-      if (raw.indexOf('<') !== -1) throw new ScanError(`"<" in attribute ${an[0]}`, p);
-      if (Object.prototype.hasOwnProperty.call(attrs, an[0])) throw new ScanError(`duplicate attribute ${an[0]}`, p);
-      attrs[an[0]] = decode(raw, p + 1).replace(/[\t\n\r]/g, ' ');
+      if (raw.indexOf('<') !== -1) throw new ScanError(`"<" in attribute ${an}`, p);
+      if (Object.prototype.hasOwnProperty.call(attrs, an)) throw new ScanError(`duplicate attribute ${an}`, p);
+      const value = decode(raw, p + 1);
+      attrs[an] = HAS_WS_CTL.test(value) ? value.replace(/[\t\n\r]/g, ' ') : value;
+      if (an.startsWith('xmlns')) declares = true;
       p = end + 1;
     }
     const parent = stack[stack.length - 1];
     let scope = parent ? parent.scope : rootScope;
-    for (const k in attrs) {
+    if (declares) for (const k in attrs) {
       if (k === 'xmlns' || k.startsWith('xmlns:')) {
         if (scope === (parent ? parent.scope : rootScope)) scope = new Map(scope);
         (scope as Map<string, string>).set(k === 'xmlns' ? '' : k.slice(6), attrs[k]!);
