@@ -383,7 +383,9 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   progress.start(cases, cases.map((c) => results.get(c.id)).filter((c): c is CaseRecord => c !== undefined));
   let performance: PerformanceRecord[] = [];
   try {
-    const unreachable = await probe(url, cfg.timeouts.connectMs);
+    // a refused connection is an answer; a silent one may be a loaded machine: ask three times
+    let unreachable = await probe(url, cfg.timeouts.connectMs);
+    for (let i = 0; i < 2 && unreachable?.startsWith('no connection'); i++) unreachable = await probe(url, cfg.timeouts.connectMs);
     if (unreachable) invalid = `target unreachable: ${unreachable}`;
     else transport = createTransport(tOpts);
 
