@@ -95,7 +95,9 @@ function operationElement(b: Binding, local: string, children: string): string {
 }
 
 function carry(b: Binding, v3xml: string): string {
-  return b.messageAs === 'cdata' ? cdata(v3xml) : escapeText(v3xml);
+  if (b.messageAs !== 'cdata') return escapeText(v3xml);
+  // cdata() splits around "]]>"; most payloads have none and skip the split/join
+  return v3xml.includes(']]>') ? cdata(v3xml) : `<![CDATA[${v3xml}]]>`;
 }
 
 function soapEnvelope(b: Binding, body: string, header = ''): string {
@@ -524,15 +526,44 @@ function respond(status: number, contentType: string, text: string, charset: str
   return { status, headers: { 'Content-Type': contentType, 'Content-Length': String(body.length) }, body };
 }
 
+interface ResponseFrame {
+  key: string;
+  /** everything before and after the carried V3 XML of a SOAP response */
+  open: string;
+  close: string;
+  contentType: string;
+}
+
+// The response envelope around the payload depends on the binding only; built once per binding
+// (template expansion and escaping are regex work on every request otherwise). Checked against
+// the fields it was built from, so a binding changed after use gets a fresh frame.
+const frames = new WeakMap<Binding, ResponseFrame>();
+const PAYLOAD_MARK = '\u0000';
+
+function responseFrame(b: Binding): ResponseFrame {
+  const key = `${b.kind}\n${b.charset}\n${b.namespace}\n${b.prefix}\n${b.paramsQualified}\n${b.operation}\n${b.responseElement}\n${b.resultElement}`;
+  const cached = frames.get(b);
+  if (cached?.key === key) return cached;
+  const result = resultElementName(b);
+  const whole = soapEnvelope(b, operationElement(b, responseElementName(b), `<${result}>${PAYLOAD_MARK}</${result}>`));
+  // the mark is the last one: only NCName end tags follow it (a namespace before it might hold one)
+  const at = whole.lastIndexOf(PAYLOAD_MARK);
+  const cs = b.charset;
+  const frame: ResponseFrame = {
+    key, open: whole.slice(0, at), close: whole.slice(at + PAYLOAD_MARK.length),
+    contentType: b.kind === 'soap11' ? `text/xml; charset=${cs}` : `application/soap+xml; charset=${cs}`,
+  };
+  frames.set(b, frame);
+  return frame;
+}
+
 /** The platform's answer: the V3 XML in the binding's response envelope, or a fault. */
 export function writeResponse(b: Binding, out: string | ServerFault): HttpResponse {
   const cs = b.charset;
   if (typeof out === 'string') {
     if (b.kind === 'http') return respond(200, withCharset(b.http.contentType, cs), out, cs);
-    const result = resultElementName(b);
-    const inner = `<${result}>${carry(b, out)}</${result}>`;
-    const body = soapEnvelope(b, operationElement(b, responseElementName(b), inner));
-    return respond(200, b.kind === 'soap11' ? `text/xml; charset=${cs}` : `application/soap+xml; charset=${cs}`, body, cs);
+    const f = responseFrame(b);
+    return respond(200, f.contentType, f.open + carry(b, out) + f.close, cs);
   }
   const status = faultStatus(b, out);
   if (b.kind === 'http') return respond(status, `text/plain; charset=${cs}`, out.detail ? `${out.reason}\n${out.detail}` : out.reason, cs);

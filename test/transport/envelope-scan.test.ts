@@ -23,6 +23,7 @@ import {
   SOAP11_NS,
   SOAP12_NS,
   wrapRequest,
+  writeResponse,
 } from '../../src/transport/index.js';
 
 const catalog = loadCatalog();
@@ -325,5 +326,35 @@ describe('random mutations (fast-check, fixed seed)', () => {
     // the mutants exercise both outcomes, not only one
     expect(read).toBeGreaterThan(0);
     expect(refused).toBeGreaterThan(0);
+  });
+});
+
+// ------------------------------------------------------------------------------ response side
+
+describe('writeResponse builds the response frame once per binding', () => {
+  const ack = '<MCCI_IN000002UV01 xmlns="urn:hl7-org:v3"><id extension="A]]>B"/></MCCI_IN000002UV01>';
+
+  it('writes the envelope of the binding, byte for byte', () => {
+    const b = resolveBinding('soap11');
+    expect(writeResponse(b, '<a/>').body.toString()).toBe(
+      `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${SOAP11_NS}"><soap:Body><HIPMessageServerResponse xmlns="urn:hl7-org:v3"><HIPMessageServerResult><![CDATA[<a/>]]></HIPMessageServerResult></HIPMessageServerResponse></soap:Body></soap:Envelope>`,
+    );
+    const jax = resolveBinding({ kind: 'soap12', paramsQualified: false, prefix: 'ns1', namespace: 'urn:ws', resultElement: 'return' });
+    const r = writeResponse(jax, ack);
+    expect(r.headers['Content-Type']).toBe('application/soap+xml; charset=utf-8');
+    expect(r.body.toString()).toBe(
+      `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${SOAP12_NS}"><soap:Body><ns1:HIPMessageServerResponse xmlns:ns1="urn:ws"><return><![CDATA[${ack.replace(']]>', ']]]]><![CDATA[>')}]]></return></ns1:HIPMessageServerResponse></soap:Body></soap:Envelope>`,
+    );
+  });
+
+  it('follows a binding object that changes after its first use', () => {
+    const b = resolveBinding('soap11');
+    expect(writeResponse(b, '<a/>').body.toString()).toContain('<HIPMessageServerResponse xmlns="urn:hl7-org:v3"><HIPMessageServerResult>');
+    const changed: Binding = { ...b };
+    Object.assign(b, { operation: 'Other', namespace: 'urn:x', charset: 'gbk', kind: 'soap12' });
+    const text = writeResponse(b, '<a/>').body.toString();
+    expect(text).toContain(`<soap:Envelope xmlns:soap="${SOAP12_NS}"><soap:Body><OtherResponse xmlns="urn:x"><OtherResult>`);
+    expect(text.startsWith('<?xml version="1.0" encoding="gbk"?>')).toBe(true);
+    expect(writeResponse(changed, '<a/>').body.toString()).toContain('<HIPMessageServerResponse xmlns="urn:hl7-org:v3">');
   });
 });
