@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/index.js';
 import { sampleDocument } from '../../src/samples/document.js';
 import { buildAck, readMessage } from '../../src/samples/message.js';
-import { decodeBody, resolveBinding, unwrapResponse, writeResponse } from '../../src/transport/index.js';
+import { decodeBody, readRequest, resolveBinding, unwrapResponse, wrapRequest, writeResponse } from '../../src/transport/index.js';
 import { ruleById, validateText } from '../../src/validate/index.js';
 import { XmlInputError } from '../../src/xml/index.js';
 import { registerRequest } from '../hostile/request.js';
@@ -48,6 +48,30 @@ afterAll(() => {
 });
 
 describe('fuzz (bounded, deterministic seed)', () => {
+  it(`readRequest (the platform side): an action and a message, or an error — never a throw (${FUZZ.numRuns} cases)`, () => {
+    const kinds = ['soap11', 'soap12', 'http'] as const;
+    const wrapped = kinds.map((k) => {
+      const b = resolveBinding(k);
+      return { b, w: wrapRequest(b, 'DocumentRegister', seeds[1]!.text) };
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 }), fc.array(edit, { minLength: 1, maxLength: 4 }), fc.boolean(), (k, edits, wf) => {
+        const { b, w } = wrapped[k]!;
+        const body = apply(w.body, wf ? edits.filter((e) => e.op === 'value' || e.op === 'element') : edits);
+        const ct = Object.entries(w.headers).find(([n]) => n.toLowerCase() === 'content-type')?.[1];
+        const r = readRequest(b, ct, w.headers, body, { path: w.path || '/' });
+        if ('error' in r) {
+          expect(r.error.status).toBeGreaterThanOrEqual(400);
+          expect(typeof r.error.reason).toBe('string');
+        } else {
+          expect(typeof r.action).toBe('string');
+          expect(typeof r.v3xml).toBe('string');
+        }
+      }),
+      { seed: FUZZ.seed + 4, numRuns: FUZZ.numRuns },
+    );
+  });
+
   it('the seeds themselves are good (otherwise mutants prove nothing)', () => {
     const doc = validateText(seeds[0]!.text, { fileName: 'EMR-SD-01-病历概要-T01-001.xml' });
     expect(doc.findings.filter((f) => f.severity === 'error')).toEqual([]);

@@ -41,7 +41,8 @@ const SUBSET = [
   'no-response', 'drip-body', 'keepalive-lag', 'http-500', 'redirect-other-host', 'soap11-fault-to-soap12', 'deep-nesting-payload',
   'invalid-utf8', 'echo-credentials',
 ];
-const CORPUS = process.env.HOSTILE_FULL ? BEHAVIOURS : BEHAVIOURS.filter((b) => SUBSET.includes(b.name));
+const ONLY = process.env.HOSTILE_ONLY?.split(',');
+const CORPUS = ONLY ? BEHAVIOURS.filter((b) => ONLY.includes(b.name)) : process.env.HOSTILE_FULL ? BEHAVIOURS : BEHAVIOURS.filter((b) => SUBSET.includes(b.name));
 const PASSWORD = `pw-${process.pid}-Zq8!x`;
 const TOKEN = `tok-${Date.now().toString(36)}-9f3b1c7e`;
 const FIRST = 'EMR-PL-14-T01';
@@ -119,7 +120,7 @@ interface CaseRec { id: string; result: string; reason?: string; findings: { rul
 interface RecordJson { cases: CaseRec[]; tls?: { verify: boolean }; invalid?: { reason: string } }
 const record = (r: RunResult): RecordJson => JSON.parse(readFileSync(join(r.dir, 'record.json'), 'utf8')) as RecordJson;
 
-interface JournalExchange { type: string; timings?: { totalMs?: number }; error?: { code?: string } }
+interface JournalExchange { type: string; timings?: { totalMs?: number }; error?: { code?: string }; response?: { bytes?: number } }
 function exchanges(r: RunResult): JournalExchange[] {
   return readFileSync(join(r.dir, 'journal.ndjson'), 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as JournalExchange).filter((e) => e.type === 'exchange');
 }
@@ -203,14 +204,22 @@ describe.skipIf(!built)('hutong run against the hostile corpus', () => {
       // every exchange ended within the configured budget
       const ex = exchanges(r);
       expect(ex.length, ctx).toBeGreaterThan(0);
-      for (const e of ex) expect(e.timings?.totalMs ?? 0, `${b.name} exchange`).toBeLessThanOrEqual(TOTAL_MS + EXCHANGE_SLACK_MS);
+      // (the deadline bounds waiting; unwrapping a body that did arrive in time is CPU on top,
+      // proportional to its size — at most 20 MiB — so it gets 250 ms per MB of allowance)
+      for (const e of ex) {
+        const mb = (e.response?.bytes ?? 0) / (1024 * 1024);
+        expect(e.timings?.totalMs ?? 0, `${b.name} exchange (${mb.toFixed(1)} MB)`).toBeLessThanOrEqual(TOTAL_MS + EXCHANGE_SLACK_MS + 250 * mb);
+      }
       // evidence of every exchange kept, before and after the hostile answer
       expect(c.evidence.length, ctx).toBeGreaterThan(0);
-      for (const f of c.evidence) expect(existsSync(join(r.dir, f)), f).toBe(true);
+      for (const k of rec.cases) for (const f of k.evidence) expect(existsSync(join(r.dir, f)), `${k.id}: ${f}`).toBe(true);
       // the child's own view: no canary file opened, only the target contacted, bounded memory
       expect(r.probe, 'probe output').toBeDefined();
       const probe = r.probe as NonNullable<RunResult['probe']>;
       expect(probe.opened.filter((p) => p.includes(h.canary.file.dir))).toEqual([]);
+      // the hooks work (else the two checks above prove nothing): the config was read, the target reached
+      expect(probe.opened.some((p) => p.endsWith(`${b.name}.yaml`)), 'fs hook saw the site config').toBe(true);
+      expect(probe.connects.length, 'net hook saw the connection').toBeGreaterThan(0);
       const port = Number(new URL(h.url(b.name)).port);
       for (const k of probe.connects) expect(k, 'outgoing connection').toEqual({ host: '127.0.0.1', port });
       expect(probe.maxRssKb / 1024, `${b.name} peak RSS MB`).toBeLessThan(RSS_EXCEPTIONS[b.name] ?? RSS_BOUND_MB);
@@ -241,17 +250,24 @@ describe.skipIf(!built)('hutong run against the hostile corpus', () => {
     }
     expect(scanned).toBeGreaterThan(CORPUS.length * 3);
     // and the platform did receive them (else the scan proves nothing): the echo behaviour saw them
-    const echo = results.get('echo-credentials') as RunResult;
-    expect(echo.code).toBe(1);
+    if (!ONLY) {
+      expect((results.get('echo-credentials') as RunResult).code).toBe(1);
+      const sent = h.lastHeaders.get('echo-credentials') ?? {};
+      expect(sent['x-hip-password']).toBe(PASSWORD);
+      expect(sent.authorization).toBe(`Bearer ${TOKEN}`);
+    }
   });
 
   it('evidence folders are owner-only (0700), record says whether TLS was verified', () => {
     for (const r of results.values()) {
       for (const d of [r.dir, ...dirs(r.dir)]) expect((statSync(d).mode & 0o777).toString(8), d).toBe('700');
     }
-    expect(record(results.get('tls-verify-off') as RunResult).tls?.verify).toBe(false);
-    expect(record(results.get('tls-trusted') as RunResult).tls?.verify).toBe(true);
-    expect(record(results.get('tls-expired') as RunResult).tls?.verify).toBe(true);
+    const verify = (n: string): boolean | undefined => (results.has(n) ? record(results.get(n) as RunResult).tls?.verify : undefined);
+    if (!ONLY) {
+      expect(verify('tls-verify-off')).toBe(false);
+      expect(verify('tls-trusted')).toBe(true);
+      expect(verify('tls-expired')).toBe(true);
+    }
   });
 
   it('redirects were never followed: the server saw one request per exchange', () => {

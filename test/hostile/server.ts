@@ -31,6 +31,8 @@ export interface HostileServer {
   canary: { file: CanaryFile; xxe: CanaryServer; redirect: CanaryServer };
   /** requests each behaviour received */
   requests: Map<string, number>;
+  /** headers of the last request each behaviour received (lower-cased names) */
+  lastHeaders: Map<string, Record<string, string>>;
   /** sockets currently open (a behaviour may hold one until the client gives up) */
   openSockets(): number;
   close(): Promise<void>;
@@ -53,6 +55,7 @@ export async function startHostile(): Promise<HostileServer> {
   const redirect = await canaryServer();
   const sockets = new Set<net.Socket>();
   const requests = new Map<string, number>();
+  const lastHeaders = new Map<string, Record<string, string>>();
   const byName = new Map(BEHAVIOURS.map((b) => [b.name, b] as const));
   const ports: Partial<Record<'plain' | TlsKind, number>> = {};
 
@@ -74,6 +77,7 @@ export async function startHostile(): Promise<HostileServer> {
         return;
       }
       requests.set(name, (requests.get(name) ?? 0) + 1);
+      lastHeaders.set(name, req.headers);
       const cached = new Map<string, ReturnType<typeof goodAnswer>>();
       await b.serve({
         socket,
@@ -110,6 +114,7 @@ export async function startHostile(): Promise<HostileServer> {
     url,
     canary: { file, xxe, redirect },
     requests,
+    lastHeaders,
     openSockets: () => sockets.size,
     close: async () => {
       for (const s of sockets) s.destroy();
