@@ -15,7 +15,8 @@
  * parser, which then accepts or refuses exactly as before. It never refuses anything itself:
  * every fault a client can get still comes from the tree path, with its message and position.
  * Among the things that always fall back: comments, processing instructions, DOCTYPE and any
- * other `<!` markup (refused by the tree path), a Header with blocks, non-ASCII or
+ * other `<!` markup (refused by the tree path), a Header with blocks, more than 32 attributes
+ * on one start tag (keeps every check linear), non-ASCII or
  * multi-colon names, `<` in attribute values, duplicate attributes, undeclared or `xml`/
  * `xmlns` prefixes on elements, prefix undeclarations, text or extra elements outside the
  * parameters, more than one Body child, parameters with child elements (inline payloads),
@@ -44,6 +45,8 @@ export interface ScannedRequest {
 const SUSPECT_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 const XML_DECL =
   /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.[0-9]{1,3}"|'1\.[0-9]{1,3}')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z][A-Za-z0-9._\-]{0,39}"|'[A-Za-z][A-Za-z0-9._\-]{0,39}'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/y;
+/** attributes per start tag the scanner reads (so at most 4 × this many declarations in scope) */
+const MAX_ATTRIBUTES = 32;
 /** parseEnvelope's default limit (envelope-tree.ts) */
 const DEFAULT_MAX_ELEMENTS = 200_000;
 const DOUBLE_ESCAPED = /^&(lt|#60|#x3[cC]);/;
@@ -187,7 +190,8 @@ class Scanner {
       if (raw.indexOf('<') !== -1) throw UNSURE;
       this.pos = end + 1;
       if (attrNames === undefined) attrNames = [an];
-      else if (attrNames.includes(an)) throw UNSURE;
+      // a short list keeps the duplicate check and the scope lookups cheap; more is unusual
+      else if (attrNames.length >= MAX_ATTRIBUTES || attrNames.includes(an)) throw UNSURE;
       else attrNames.push(an);
       // the tree path's attribute-value normalisation and strict decoding, byte for byte
       let value: string;
