@@ -49,4 +49,11 @@ describe('the hot-path scanner', () => {
     expect(() => scanXml(`<a>${'<b/>'.repeat(50)}</a>`, { maxElements: 10 })).toThrow(/more than 10 elements/);
     expect(() => scanXml(`${'<a>'.repeat(40)}${'</a>'.repeat(40)}`, { maxDepth: 30 })).toThrow(/deeper than 30/);
   });
+
+  it('bounds the namespace declarations in scope (each declaring element copies its parent scope)', () => {
+    const decls = (n: number): string => Array.from({ length: n }, (_, i) => ` xmlns:n${i}="urn:n${i}"`).join('');
+    expect(scanXml(`<a${decls(62)}><b xmlns:k="v"/></a>`).children[0]!.scope.size).toBe(64);
+    expect(() => scanXml(`<a${decls(62)}><b xmlns:k="v" xmlns:j="w"/></a>`)).toThrow(/more than 64 namespace declarations/);
+    expect(() => scanXml(`<a${decls(8000)}>${'<c xmlns:k="v"/>'.repeat(8000)}</a>`)).toThrow(ScanError);
+  });
 });
