@@ -112,12 +112,17 @@ function loadPlanFile(path: string, catalog: Catalog): PlanDef {
   if (check && !check(value)) issue(`not a valid plan: ${(check.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ')}`);
   const plan = value as PlanDef;
   const unknown = [
-    ...plan.services.filter((s) => !catalog.services.some((x) => x.code === s)),
+    ...plan.services.filter((s) => !servicesOf(catalog, plan).some((x) => x.code === s)),
     ...plan.documents.filter((d) => !catalog.documents.some((x) => x.code === d)),
     ...plan.datasets.filter((d) => !catalog.datasets.some((x) => x.id === d)),
   ];
   if (unknown.length) issue(`the plan names what the catalogue does not have: ${unknown.join(', ')}`);
   return plan;
+}
+
+/** the services a plan names: WS/T 846 hospital services, or WS/T 790 regional ones */
+function servicesOf(catalog: Catalog, plan: Pick<PlanDef, 'kind'>): ServiceDef[] {
+  return plan.kind === 'regional' ? (catalog.regionalServices ?? []) : catalog.services;
 }
 
 function resolvePlan(cfg: SiteConfig, catalog: Catalog): PlanDef {
@@ -298,7 +303,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
 
   // cases
   const data = new RunData(catalog, runSeed(runId), plan.documents);
-  const services = select(plan.services, cfg.services, catalog.services, (s) => s.code, 'services');
+  const services = select(plan.services, cfg.services, servicesOf(catalog, plan), (s) => s.code, 'services');
   const docs = select(plan.documents, cfg.documents, catalog.documents, (d) => d.code, 'documents');
   const dsets = select(plan.datasets, cfg.datasets, catalog.datasets, (d) => d.id, 'datasets');
   const selectedServices: SelectedService[] = services.map((s) => ({ service: s.item, required: s.required, ...(s.skip !== undefined ? { skip: s.skip } : {}) }));
@@ -353,7 +358,7 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
   let streak = 0;
   const ctx: CaseContext = {
     catalog, plan, cfg, binding, data, runDir: dir, results,
-    services: new Map(catalog.services.map((s) => [s.code, s] as const)),
+    services: new Map(servicesOf(catalog, plan).map((s) => [s.code, s] as const)),
     send: async (caseId, service, v3xml, requestId): Promise<SendResult> => {
       if (!transport) throw new Error('transport not open');
       const wrapped = wrapRequest(transport.binding, service.code, v3xml);

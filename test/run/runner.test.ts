@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../src/platform/index.js';
-import { readRecord, validateRecord } from '../../src/run/index.js';
+import { readRecord, runPlan, validateRecord } from '../../src/run/index.js';
 import { readJournal } from '../../src/run/journal.js';
 import { runCli } from './cli-helper.js';
 
@@ -59,6 +59,20 @@ describe('hutong run against the reference platform', () => {
     expect(Object.keys(ds.datasets[0]!.quality).sort()).toEqual(['一致性', '及时性', '完整性', '整合性'].sort());
     process.stdout.write(`hospital-5a against the reference platform: ${rec.cases.length} cases, ${exchanges.length} exchanges, ${ms} ms\n`);
   }, 180_000);
+
+  it('regional-5a against the regional reference platform: 通过, EHR-* case ids', async () => {
+    const regional = await startPlatform({ port: 0, kind: 'regional' });
+    try {
+      const out = join(root, 'regional');
+      const r = await runPlan({ plan: 'regional-5a', target: regional.urls.soap11, out, perf: 'off', quiet: true, progress: () => {} });
+      expect(r.record.cases.filter((c) => c.result !== 'pass').map((c) => c.id)).toEqual([]);
+      expect(r.exitCode).toBe(0);
+      expect(r.record.cases.every((c) => c.id.startsWith('EHR-'))).toBe(true);
+      expect(r.record.cases.some((c) => c.area === 'dataset')).toBe(true);
+    } finally {
+      await regional.close();
+    }
+  }, 120_000);
 
   it('a target nobody listens on: exit 3, record.json says invalid', async () => {
     const out = join(root, 'unreachable');

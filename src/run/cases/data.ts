@@ -64,7 +64,7 @@ export class RunData {
 
   /** true when some service registers or adds records of this entity */
   hasCreator(entity: string): boolean {
-    return this.catalog.services.some((s) => s.entity === entity && CREATING.has(s.pattern));
+    return [...this.catalog.services, ...(this.catalog.regionalServices ?? [])].some((s) => s.entity === entity && CREATING.has(s.pattern));
   }
 
   /** the record a status entity reports on (see the file comment) */

@@ -82,6 +82,13 @@ const SECTION_PATH = 'hl7:component/hl7:structuredBody/hl7:component/hl7:section
 
 export const partOf = (datasetId: string): string | undefined => /^WS445\.(\d{2})\./.exec(datasetId)?.[1];
 
+/** the dataset case a sub-dataset belongs to: its own testPrefix (regional EHR-DE-nn), else EMR-DE-<WS 445 part> */
+export function datasetCaseId(def: DatasetDef): string | undefined {
+  if (def.testPrefix) return def.testPrefix;
+  const p = partOf(def.id);
+  return p ? `EMR-DE-${p}` : undefined;
+}
+
 function valuesOf(node: Selected, dataType: string): string[] {
   if (node instanceof XmlAttribute) return [node.value];
   const el = node as XmlElement;
@@ -183,7 +190,7 @@ function responseFiles(rec: CaseRecord | undefined): string[] {
 export function datasetCases(inp: DatasetCaseInputs): CaseSpec[] {
   const parts = new Map<string, { def: DatasetDef; required: boolean; skip?: string }[]>();
   for (const d of inp.datasets) {
-    const p = partOf(d.def.id);
+    const p = datasetCaseId(d.def);
     if (!p) continue;
     const list = parts.get(p) ?? [];
     list.push(d);
@@ -193,10 +200,11 @@ export function datasetCases(inp: DatasetCaseInputs): CaseSpec[] {
   const cache: Caches = { docs: new Map(), records: new Map() };
   const out: CaseSpec[] = [];
   for (const [part, list] of [...parts].sort((a, b) => a[0].localeCompare(b[0]))) {
-    const id = `EMR-DE-${part}`;
+    const id = part;
     const required = list.some((d) => d.required && d.skip === undefined);
+    const std = list[0]!.def.standard || 'WS 445';
     out.push({
-      id, title: `WS 445.${Number(part)} 数据集（${list.map((d) => d.def.name).join('、')}）`, area: 'dataset', required, needs: [], after: inp.after,
+      id, title: `${std} 数据集（${list.map((d) => d.def.name).join('、')}）`, area: 'dataset', required, needs: [], after: inp.after,
       run: async (ctx, o) => {
         const active = list.filter((d) => d.skip === undefined);
         if (active.length === 0) { o.forced = 'skip'; o.reason = `site config skips ${list.map((d) => d.def.id).join(', ')}`; return; }
