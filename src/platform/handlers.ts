@@ -134,12 +134,20 @@ function queryParams(info: ServiceInfo, head: V3Head): Row | undefined {
   const qbp = selectElements(head.root, info.payloadRoot)[0];
   if (!qbp) return undefined;
   const out: Row = {};
-  for (const p of info.params) {
+  const strict = info.params.map((p) => selectValues(qbp, p.path).find(nonEmpty)?.trim());
+  // A value a parameter's own path (root included) holds belongs to that parameter: the
+  // root-less fallback of a sibling that differs only by root (providerId / idCardNo,
+  // visitSerialNo / inpatientNo) must not take it too, or the stored record no longer matches.
+  const claimed = new Set(strict.filter(nonEmpty));
+  for (const [i, p] of info.params.entries()) {
     if (out[p.field] !== undefined) continue;
-    let v = selectValues(qbp, p.path).find(nonEmpty);
+    let v = strict[i];
     if (v === undefined && p.loose) {
-      const loose = selectValues(qbp, p.loose).filter(nonEmpty);
-      if (loose.length === 1) v = loose[0];
+      const loose = selectValues(qbp, p.loose).map((x) => x.trim()).filter((x) => nonEmpty(x) && !claimed.has(x));
+      if (loose.length === 1) {
+        v = loose[0]!;
+        claimed.add(v);
+      }
     }
     // queryId echoes the message id unless the service keys on it
     if (v !== undefined && p.inQueryId && v === head.messageId) v = undefined;

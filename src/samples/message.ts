@@ -309,13 +309,21 @@ function queryValues(root: XmlElement, service: ServiceDef): Record<string, stri
   const out: Record<string, string> = {};
   for (const qbp of selectPath(root, service.payloadRoot)) {
     if (!(qbp instanceof XmlElement)) continue;
-    for (const p of service.queryParams ?? []) {
+    const params = service.queryParams ?? [];
+    const strict = params.map((p) => nonEmpty(selectValue(qbp, p.xpath)));
+    // a value under a parameter's own root is that parameter's: a sibling that differs only
+    // by root (providerId / idCardNo) must not read it through the root-less fallback
+    const claimed = new Set(strict.filter((v): v is string => v !== undefined));
+    for (const [i, p] of params.entries()) {
       if (out[p.field] !== undefined) continue;
-      let v = nonEmpty(selectValue(qbp, p.xpath));
+      let v = strict[i];
       if (v === undefined) {
-        // only when it is unambiguous: one non-empty value under any root
-        const loose = selectPath(qbp, withoutRootPredicates(p.xpath)).map(valueOf).filter((x) => x !== '');
-        if (loose.length === 1) v = loose[0];
+        // only when it is unambiguous: one non-empty value under any root that no sibling claims
+        const loose = selectPath(qbp, withoutRootPredicates(p.xpath)).map(valueOf).filter((x) => x !== '' && !claimed.has(x));
+        if (loose.length === 1) {
+          v = loose[0]!;
+          claimed.add(v);
+        }
       }
       if (v !== undefined) out[p.field] = v;
     }
