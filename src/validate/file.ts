@@ -4,6 +4,7 @@ import type { Catalog } from '../catalog/types.js';
 import type { Finding, LayerManifest } from '../findings/types.js';
 import { resolveBinding, unwrapResponse } from '../transport/index.js';
 import { TOOL_VERSION } from '../version.js';
+import { buildTree } from '../xml/jstree.js';
 import { ENGINE_VERSION } from './xsd.js';
 import { detect, type Detection } from './detect.js';
 import type { LayerContext } from './layers/context.js';
@@ -84,7 +85,7 @@ export function validateOne(input: string | Uint8Array, opts: ValidateTextOption
   }
   let outcome: FileOutcome = { result };
   try {
-    outcome = layers(doc, pre.rootClass ?? 'other', opts, result, failures);
+    outcome = layers(doc, pre.text ?? '', pre.rootClass ?? 'other', opts, result, failures);
   } catch (err) {
     findings.push(finding('HT-PRE-INTERNAL', { reason: errorMessage(err) }, { file }));
   } finally {
@@ -113,7 +114,7 @@ function fromEnvelope(input: string | Uint8Array, opts: ValidateTextOptions, fin
   return inner;
 }
 
-function layers(doc: XmlDocument, rootClass: string, opts: ValidateTextOptions, result: FileResult, failures: LayerFailures): FileOutcome {
+function layers(doc: XmlDocument, text: string, rootClass: string, opts: ValidateTextOptions, result: FileResult, failures: LayerFailures): FileOutcome {
   const file = result.path;
   const findings = result.findings;
   if (rootClass === 'other' || rootClass === 'envelope') {
@@ -135,13 +136,14 @@ function layers(doc: XmlDocument, rootClass: string, opts: ValidateTextOptions, 
     return { result };
   }
   const catalog = cat.catalog;
-  const root = doc.root;
-  const detection: Detection = detect(root, catalog, file, opts.expect);
+  const detection: Detection = detect(doc.root, catalog, file, opts.expect);
   result.kind = detection.kind;
   if (detection.template) result.documentType = detection.template.code;
   if (detection.service) result.service = detection.service.code;
   findings.push(...detection.findings);
-  const ctx: LayerContext = { file, doc, root, catalog, detection, ...(opts.expect ? { expect: opts.expect } : {}) };
+  // the content layers read a JavaScript tree built once, not libxml2 (see src/xml/jstree.ts)
+  const root = buildTree(text, doc);
+  const ctx: LayerContext = { file, root, catalog, detection, ...(opts.expect ? { expect: opts.expect } : {}) };
   const sets = xsdSets(opts.schemas);
   const guard = (layer: string, rule: string, fn: () => void) => {
     try {

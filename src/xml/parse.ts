@@ -39,6 +39,11 @@ const PARSE_OPTIONS =
  * returned document and must dispose() it; prefer withXml.
  */
 export function parseXml(input: string | Uint8Array, opts: ParseXmlOptions = {}): XmlDocument {
+  return parseXmlText(input, opts).doc;
+}
+
+/** parseXml, and the text libxml2 parsed (decoded, BOM removed) for src/xml/jstree.ts. */
+export function parseXmlText(input: string | Uint8Array, opts: ParseXmlOptions = {}): { doc: XmlDocument; text: string } {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   const where = opts.fileName !== undefined ? { fileName: opts.fileName } : {};
@@ -74,7 +79,7 @@ export function parseXml(input: string | Uint8Array, opts: ParseXmlOptions = {})
     if (text.indexOf('<?', text.startsWith('<?xml') ? 2 : 0) !== -1) {
       for (const pi of doc.find('/*//processing-instruction()')) pi.remove();
     }
-    return doc;
+    return { doc, text };
   } catch (err) {
     if (err instanceof XmlParseError) {
       const first = err.details.find((d) => d.level >= 2) ?? err.details[0];

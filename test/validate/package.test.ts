@@ -8,6 +8,7 @@ import { sampleVisit } from '../../src/samples/visit.js';
 import { validateFiles, type ValidationReport } from '../../src/validate/index.js';
 import { summarise } from '../../src/validate/layers/package.js';
 import { NS, selectPath, withXml, xpathOf } from '../../src/xml/index.js';
+import { scanTree } from '../../src/xml/jstree.js';
 import { catalog, mutate, rules, sample, setText, zipStore } from './helpers.js';
 
 const dirs: string[] = [];
@@ -110,8 +111,9 @@ describe('document summaries', () => {
   it('locate every fact with the XPath that selects it (as xpathOf writes it)', () => {
     let facts = 0;
     for (const t of catalog.documents.slice(0, 12)) {
-      withXml(sample(t), (doc) => {
-        const s = summarise(doc.root, 'x.xml', t.code);
+      const xml = sample(t);
+      withXml(xml, (doc) => {
+        const s = summarise(scanTree(xml), 'x.xml', t.code);
         const located = [...Object.values(s.patient), ...(s.docId ? [s.docId] : [])];
         for (const f of located) {
           const nodes = doc.root.find(f.xpath, { hl7: NS.hl7 });

@@ -1,23 +1,24 @@
-import { XmlAttribute, XmlElement, XmlXPath, type XmlDocument } from 'libxml2-wasm';
 import type { Catalog } from '../../catalog/types.js';
 import type { Finding, Severity } from '../../findings/types.js';
-import { nodeLine, xpathOf } from '../../xml/path.js';
+import { lineOfJ, xpathOfJ, type JElement, type JSelected } from '../../xml/jstree.js';
 import type { Detection } from '../detect.js';
 import { finding, type FindingParams } from '../rules.js';
 import type { Expectation } from '../types.js';
+
+export { elementsJ as elementsOf, firstKid, kids as childrenNamed } from '../../xml/jstree.js';
 
 /** What every content layer gets for one parsed file. */
 export interface LayerContext {
   /** display path of the file */
   file: string;
-  doc: XmlDocument;
-  root: XmlElement;
+  /** the document as a JavaScript tree, built once (src/xml/jstree.ts) */
+  root: JElement;
   catalog: Catalog;
   detection: Detection;
   expect?: Expectation;
 }
 
-/** Collects findings located at nodes: line from libxml2, absolute indexed XPath. */
+/** Collects findings located at nodes: source line, absolute indexed XPath. */
 export class Findings {
   readonly list: Finding[] = [];
   constructor(private readonly file: string) {}
@@ -26,12 +27,12 @@ export class Findings {
    * Add a finding at a node. `paramsEn` overrides params for the English text (reasons that
    * come in two languages).
    */
-  add(rule: string, params: FindingParams, node?: XmlElement | XmlAttribute | null, opts: { severity?: Severity; paramsEn?: FindingParams } = {}): Finding {
+  add(rule: string, params: FindingParams, node?: JSelected | null, opts: { severity?: Severity; paramsEn?: FindingParams } = {}): Finding {
     const where: Parameters<typeof finding>[2] = { file: this.file };
     if (node) {
-      const line = nodeLine(node);
+      const line = lineOfJ(node);
       if (line !== undefined) where.line = line;
-      where.xpath = xpathOf(node);
+      where.xpath = xpathOfJ(node);
     }
     if (opts.severity !== undefined) where.severity = opts.severity;
     const f = finding(rule, params, where);
@@ -54,31 +55,7 @@ export class Findings {
   }
 }
 
-export function elementsOf(nodes: (XmlElement | XmlAttribute)[]): XmlElement[] {
-  return nodes.filter((n): n is XmlElement => n instanceof XmlElement);
-}
-
 /** An attribute's value by local name (no namespace) or by namespace URI; undefined when absent. */
-export function attr(el: XmlElement | undefined, name: string, nsUri?: string): string | undefined {
-  if (!el) return undefined;
-  if (nsUri === undefined) return el.attr(name)?.value;
-  for (const a of el.attrs) if (a.name === name && a.namespaceUri === nsUri) return a.value;
-  return undefined;
-}
-
-// one compiled child step per (namespace, name): a libxml2 XPath step is several times cheaper
-// than walking the children from JavaScript, which wraps every node (whitespace text included)
-const childSteps = new Map<string, XmlXPath>();
-const NCNAME = /^[A-Za-z_][\w.-]*$/;
-
-/** Child elements of an element with a local name in a namespace (hl7 by default). */
-export function childrenNamed(el: XmlElement, local: string, nsUri = 'urn:hl7-org:v3'): XmlElement[] {
-  if (!NCNAME.test(local)) return [];
-  const key = `${nsUri} ${local}`;
-  let step = childSteps.get(key);
-  if (!step) {
-    step = XmlXPath.compile(`c:${local}`, { c: nsUri });
-    childSteps.set(key, step);
-  }
-  return el.find(step).filter((n): n is XmlElement => n instanceof XmlElement);
+export function attr(el: JElement | undefined, name: string, nsUri = ''): string | undefined {
+  return el?.attr(name, nsUri)?.value;
 }

@@ -1,7 +1,6 @@
-import { XmlAttribute, XmlElement } from 'libxml2-wasm';
 import { checkValue } from '../../catalog/format.js';
 import type { EntityDef, ServiceDef } from '../../catalog/types.js';
-import { selectPath, xpathOf } from '../../xml/path.js';
+import { isElement, selectJ, xpathOfJ, type JElement, type JSelected } from '../../xml/jstree.js';
 import { ACK_ROOT } from '../detect.js';
 import { attr, childrenNamed, elementsOf, Findings, type LayerContext } from './context.js';
 
@@ -25,7 +24,7 @@ function clauseOf(s: ServiceDef): string {
 export function runMessage(ctx: LayerContext): Findings {
   const f = new Findings(ctx.file);
   const root = ctx.root;
-  const local = root.name;
+  const local = root.local;
   const d = ctx.detection;
   const s = d.service;
   const expect = ctx.expect;
@@ -45,15 +44,15 @@ export function runMessage(ctx: LayerContext): Findings {
   return f;
 }
 
-function wrapper(root: XmlElement, f: Findings, s: ServiceDef | undefined): void {
+function wrapper(root: JElement, f: Findings, s: ServiceDef | undefined): void {
   const id = childrenNamed(root, 'id')[0];
   if (!id || attr(id, 'root') !== MESSAGE_ID_ROOT || (attr(id, 'extension') ?? '').trim() === '') f.add('HT-MSG-ID', {}, id ?? root);
 
   const ii = childrenNamed(root, 'interactionId')[0];
   const ext = attr(ii, 'extension');
   const iiRoot = attr(ii, 'root');
-  if (!ii || ext !== root.name || iiRoot !== INTERACTION_ROOT) {
-    f.add('HT-MSG-INTERACTION', { expected: root.name, actual: ii ? `root="${iiRoot ?? ''}" extension="${ext ?? ''}"` : '（无 none）', clause: s ? clauseOf(s) : '' }, ii ?? root, { paramsEn: { actual: ii ? `root="${iiRoot ?? ''}" extension="${ext ?? ''}"` : '(none)' } });
+  if (!ii || ext !== root.local || iiRoot !== INTERACTION_ROOT) {
+    f.add('HT-MSG-INTERACTION', { expected: root.local, actual: ii ? `root="${iiRoot ?? ''}" extension="${ext ?? ''}"` : '（无 none）', clause: s ? clauseOf(s) : '' }, ii ?? root, { paramsEn: { actual: ii ? `root="${iiRoot ?? ''}" extension="${ext ?? ''}"` : '(none)' } });
   }
 
   const ct = childrenNamed(root, 'creationTime')[0];
@@ -83,7 +82,7 @@ function validTs(v: string): boolean {
   return hh <= 23 && mm <= 59 && ss <= 59;
 }
 
-function ackTexts(ack: XmlElement): string[] {
+function ackTexts(ack: JElement): string[] {
   const out: string[] = [];
   for (const d of childrenNamed(ack, 'acknowledgementDetail')) {
     for (const t of childrenNamed(d, 'text')) {
@@ -94,7 +93,7 @@ function ackTexts(ack: XmlElement): string[] {
   return out;
 }
 
-function acknowledgement(root: XmlElement, ack: XmlElement | undefined, f: Findings, ctx: LayerContext): void {
+function acknowledgement(root: JElement, ack: JElement | undefined, f: Findings, ctx: LayerContext): void {
   const expected = ctx.expect?.ack ?? 'AA';
   if (!ack) {
     f.add('HT-MSG-ACK-TYPE', { actual: '（无 acknowledgement）', expected, detail: '' }, root, { paramsEn: { actual: '(no acknowledgement)' } });
@@ -118,39 +117,39 @@ function acknowledgement(root: XmlElement, ack: XmlElement | undefined, f: Findi
   }
 }
 
-function nonEmpty(nodes: (XmlElement | XmlAttribute)[]): boolean {
-  return nodes.some((n) => (n instanceof XmlAttribute ? n.value : n.content).trim() !== '' || (n instanceof XmlElement && n.attrs.length > 0));
+function nonEmpty(nodes: JSelected[]): boolean {
+  return nodes.some((n) => (isElement(n) ? n.content : n.value).trim() !== '' || (isElement(n) && n.attrs.length > 0));
 }
 
-function requiredFields(payload: XmlElement, entity: EntityDef, base: string, s: ServiceDef, f: Findings): void {
+function requiredFields(payload: JElement, entity: EntityDef, base: string, s: ServiceDef, f: Findings): void {
   for (const field of entity.fields) {
     if (!field.required) continue;
-    if (!nonEmpty(selectPath(payload, field.xpath))) {
+    if (!nonEmpty(selectJ(payload, field.xpath))) {
       f.addAt('HT-MSG-FIELD-MISSING', { label: field.label, path: field.xpath, clause: clauseOf(s) }, `${base}/${field.xpath}`, payload.line > 0 ? payload.line : undefined);
     }
   }
 }
 
-function content(root: XmlElement, s: ServiceDef, ctx: LayerContext, f: Findings): void {
+function content(root: JElement, s: ServiceDef, ctx: LayerContext, f: Findings): void {
   const entity = ctx.catalog.entities.get(s.entity);
-  const local = root.name;
+  const local = root.local;
   if (local === s.request) {
-    const payload = elementsOf(selectPath(root, s.payloadRoot))[0];
+    const payload = elementsOf(selectJ(root, s.payloadRoot))[0];
     if (!payload) {
       f.addAt('HT-MSG-FIELD-MISSING', { label: '消息载荷 payload', path: s.payloadRoot, clause: clauseOf(s) }, `/hl7:${local}/${s.payloadRoot}`);
       return;
     }
     // query parameters may be empty in a template; registrations must carry their record
-    if (!s.queryParams && entity) requiredFields(payload, entity, xpathOf(payload), s, f);
+    if (!s.queryParams && entity) requiredFields(payload, entity, xpathOfJ(payload), s, f);
     return;
   }
   if (local !== s.response || !s.responseRecords) return;
   const rr = s.responseRecords;
-  const records = elementsOf(selectPath(root, rr.records)).filter((r) => selectPath(r, rr.payloadRoot).length > 0);
+  const records = elementsOf(selectJ(root, rr.records)).filter((r) => selectJ(r, rr.payloadRoot).length > 0);
   if (entity) {
     for (const r of records) {
-      const payload = elementsOf(selectPath(r, rr.payloadRoot))[0]!;
-      requiredFields(payload, entity, xpathOf(payload), s, f);
+      const payload = elementsOf(selectJ(r, rr.payloadRoot))[0]!;
+      requiredFields(payload, entity, xpathOfJ(payload), s, f);
     }
   }
   const want = ctx.expect?.records;

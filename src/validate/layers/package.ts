@@ -1,6 +1,5 @@
-import { XmlElement } from 'libxml2-wasm';
 import type { Finding } from '../../findings/types.js';
-import { nodeLine } from '../../xml/path.js';
+import { lineOfJ as nodeLine, type JElement } from '../../xml/jstree.js';
 import { finding } from '../rules.js';
 import type { DocumentSummary } from '../types.js';
 import { attr, childrenNamed } from './context.js';
@@ -30,7 +29,7 @@ const WHAT: Record<string, string> = { name: '患者姓名', gender: '性别代�
  * preceding sibling of every ancestor, for each of the facts kept from every document.
  */
 interface At {
-  el: XmlElement;
+  el: JElement;
   xpath: string;
 }
 
@@ -46,10 +45,10 @@ function first(at: At | undefined, ...path: string[]): At | undefined {
 }
 
 /** What the package layer needs of one document, read while it is open. */
-export function summarise(root: XmlElement, path: string, documentType: string | undefined): DocumentSummary {
+export function summarise(root: JElement, path: string, documentType: string | undefined): DocumentSummary {
   const s: DocumentSummary = { path, visitKeys: [], patient: {} };
   if (documentType !== undefined) s.documentType = documentType;
-  const top: At = { el: root, xpath: `/hl7:${root.name}` };
+  const top: At = { el: root, xpath: `/hl7:${root.local}` };
   const id = first(top, 'id');
   const idRoot = attr(id?.el, 'root');
   const idExt = attr(id?.el, 'extension');

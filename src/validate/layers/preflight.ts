@@ -3,7 +3,7 @@ import type { Finding } from '../../findings/types.js';
 import { declaredEncodingOf, decodeXmlBytes } from '../../xml/encoding.js';
 import { XmlInputError } from '../../xml/errors.js';
 import { NS } from '../../xml/ns.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, parseXml } from '../../xml/parse.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, parseXmlText } from '../../xml/parse.js';
 import { finding } from '../rules.js';
 
 /**
@@ -25,6 +25,8 @@ export type RootClass = 'document' | 'message' | 'envelope' | 'other';
 export interface PreflightResult {
   /** the parsed document (caller disposes) when the input could be parsed */
   doc?: XmlDocument;
+  /** the text libxml2 parsed (with doc) */
+  text?: string;
   rootClass?: RootClass;
   findings: Finding[];
 }
@@ -105,8 +107,9 @@ export function preflight(input: string | Uint8Array, opts: PreflightOptions): P
   }
 
   let doc: XmlDocument;
+  let text: string;
   try {
-    doc = parseXml(parseInput, { maxBytes, maxDepth, fileName: file });
+    ({ doc, text } = parseXmlText(parseInput, { maxBytes, maxDepth, fileName: file }));
   } catch (err) {
     if (err instanceof XmlInputError) {
       findings.push(inputFinding(err, file, size, maxBytes));
@@ -128,5 +131,5 @@ export function preflight(input: string | Uint8Array, opts: PreflightOptions): P
   } else if (rootClass === 'other') {
     findings.push(finding('HT-PRE-KIND-UNKNOWN', { root: ns ? `{${ns}}${root.name}` : root.name }, at));
   }
-  return { doc, rootClass, findings };
+  return { doc, text, rootClass, findings };
 }

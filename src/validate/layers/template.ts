@@ -1,8 +1,8 @@
-import { XmlAttribute, XmlElement, XmlXPath } from 'libxml2-wasm';
 import { checkValue, parseFormat, type FormatCheck, type RepresentationFormat } from '../../catalog/format.js';
 import type { Cardinality, DocumentTemplate, EntryTemplate, SectionTemplate } from '../../catalog/types.js';
+import { descendantsJ, isElement, selectJ, xpathOfJ, type JElement, type JSelected } from '../../xml/jstree.js';
 import { NS } from '../../xml/ns.js';
-import { parseCatalogPath, pathToString, selectPath, xpathOf, type Selected } from '../../xml/path.js';
+import { parseCatalogPath, pathToString } from '../../xml/path-grammar.js';
 import { attr, childrenNamed, elementsOf, Findings, type LayerContext } from './context.js';
 import { SectionEntries } from './entry-index.js';
 
@@ -23,7 +23,7 @@ const LOINC = '2.16.840.1.113883.6.1';
 /** A template entry and the nodes its path selected (in one section occurrence or the header). */
 export interface ResolvedEntry {
   entry: EntryTemplate;
-  nodes: Selected[];
+  nodes: JSelected[];
 }
 
 export interface TemplateResult {
@@ -54,10 +54,10 @@ export function runTemplate(ctx: LayerContext): TemplateResult {
 
   headerBasics(root, f);
   if (!t) {
-    const tids = elementsOf(selectPath(root, 'hl7:templateId')).map((e) => attr(e, 'root') ?? '').filter((x) => x !== '');
-    const code = selectPath(root, 'hl7:code')[0];
-    const reason = `templateId ${tids.length ? tids.join(', ') : '（无 none）'}，code ${code instanceof XmlElement ? `${attr(code, 'code') ?? ''}@${attr(code, 'codeSystem') ?? ''}` : '（无 none）'} 均不在 WS/T 500 / WS/T 483 目录中`;
-    f.add('HT-TPL-DOCTYPE-UNKNOWN', { reason }, code instanceof XmlElement ? code : root);
+    const tids = elementsOf(selectJ(root, 'hl7:templateId')).map((e) => attr(e, 'root') ?? '').filter((x) => x !== '');
+    const code = selectJ(root, 'hl7:code')[0];
+    const reason = `templateId ${tids.length ? tids.join(', ') : '（无 none）'}，code ${code !== undefined && isElement(code) ? `${attr(code, 'code') ?? ''}@${attr(code, 'codeSystem') ?? ''}` : '（无 none）'} 均不在 WS/T 500 / WS/T 483 目录中`;
+    f.add('HT-TPL-DOCTYPE-UNKNOWN', { reason }, code !== undefined && isElement(code) ? code : root);
     datesEverywhere(root, f, new Set());
     return { findings: f, resolved };
   }
@@ -76,11 +76,11 @@ export function runTemplate(ctx: LayerContext): TemplateResult {
     resolved.push(r);
   }
 
-  const sections = elementsOf(selectPath(root, SECTION_PATH));
-  const byCode = new Map<string, XmlElement[]>();
+  const sections = elementsOf(selectJ(root, SECTION_PATH));
+  const byCode = new Map<string, JElement[]>();
   for (const s of sections) {
-    const code = s.get('hl7:code/@code', NS);
-    const c = code instanceof XmlAttribute ? code.value : '';
+    const code = selectJ(s, 'hl7:code/@code')[0];
+    const c = code !== undefined && !isElement(code) ? code.value : '';
     const list = byCode.get(c) ?? [];
     list.push(s);
     byCode.set(c, list);
@@ -98,7 +98,7 @@ export function runTemplate(ctx: LayerContext): TemplateResult {
     sectionCode(section, st, f);
     // the section's XPath is needed only for a finding: computing it for every section costs more than the checks
     let at: string | undefined;
-    const atOf = () => (at ??= xpathOf(section));
+    const atOf = () => (at ??= xpathOfJ(section));
     const index = new SectionEntries(section);
     for (const e of st.entries) resolved.push(checkEntry(section, atOf, e, st.entries, f, clause, st.title, checked, index));
   }
@@ -106,7 +106,7 @@ export function runTemplate(ctx: LayerContext): TemplateResult {
   return { findings: f, resolved };
 }
 
-function headerBasics(root: XmlElement, f: Findings): void {
+function headerBasics(root: JElement, f: Findings): void {
   const realm = childrenNamed(root, 'realmCode')[0];
   if (!realm || attr(realm, 'code') !== 'CN') f.add('HT-TPL-REALM', {}, realm ?? root);
   const typeId = childrenNamed(root, 'typeId')[0];
@@ -115,7 +115,7 @@ function headerBasics(root: XmlElement, f: Findings): void {
   if (!id || attr(id, 'root') !== DOC_ID_ROOT || (attr(id, 'extension') ?? '').trim() === '') f.add('HT-TPL-DOCID', {}, id ?? root);
 }
 
-function templateIdentity(root: XmlElement, t: DocumentTemplate, f: Findings, clause: string): void {
+function templateIdentity(root: JElement, t: DocumentTemplate, f: Findings, clause: string): void {
   const tidEls = childrenNamed(root, 'templateId');
   const tids = tidEls.map((e) => attr(e, 'root') ?? '');
   if (!tids.includes(t.templateId)) {
@@ -134,7 +134,7 @@ function templateIdentity(root: XmlElement, t: DocumentTemplate, f: Findings, cl
   if (actualTitle !== t.title) f.add('HT-TPL-TITLE', { expected: t.title, actual: actualTitle, clause }, title ?? root);
 }
 
-function sectionCode(section: XmlElement, st: SectionTemplate, f: Findings): void {
+function sectionCode(section: JElement, st: SectionTemplate, f: Findings): void {
   const code = childrenNamed(section, 'code')[0];
   const cs = attr(code, 'codeSystem');
   if (code && cs !== LOINC) {
@@ -166,8 +166,8 @@ const COMPATIBLE: Record<string, readonly string[]> = {
 };
 
 /** The value an element of a data type carries, and the node it sits on. */
-function valuesOf(el: XmlElement, dataType: string): { value: string; node: Selected }[] {
-  const a = (n: string): { value: string; node: Selected }[] => {
+function valuesOf(el: JElement, dataType: string): { value: string; node: JSelected }[] {
+  const a = (n: string): { value: string; node: JSelected }[] => {
     const at = el.attr(n);
     return [{ value: at?.value ?? '', node: at ?? el }];
   };
@@ -179,7 +179,7 @@ function valuesOf(el: XmlElement, dataType: string): { value: string; node: Sele
     case 'II':
       return a('extension');
     case 'IVL_TS': case 'IVL_PQ': {
-      const out: { value: string; node: Selected }[] = [];
+      const out: { value: string; node: JSelected }[] = [];
       for (const b of ['low', 'high']) {
         const c = childrenNamed(el, b)[0];
         if (c) out.push({ value: c.attr('value')?.value ?? '', node: c.attr('value') ?? c });
@@ -212,10 +212,10 @@ function rootRelaxed(path: string): { relaxed: string; root: string } | undefine
 }
 
 function checkEntry(
-  ctx: XmlElement, ctxPath: () => string, e: EntryTemplate, siblings: EntryTemplate[], f: Findings, clause: string, where: string, checked: Set<string>,
+  ctx: JElement, ctxPath: () => string, e: EntryTemplate, siblings: EntryTemplate[], f: Findings, clause: string, where: string, checked: Set<string>,
   index?: SectionEntries,
 ): ResolvedEntry {
-  const nodes = index?.select(e.xpath) ?? selectPath(ctx, e.xpath);
+  const nodes = index?.select(e.xpath) ?? selectJ(ctx, e.xpath);
   const p = { name: e.name, de: e.de, clause, where };
   if (nodes.length === 0) {
     if (!needsOne(e.cardinality)) return { entry: e, nodes };
@@ -223,13 +223,13 @@ function checkEntry(
     if (idRoot) {
       // the id is there under another root: say that rather than "missing"
       const claimed = new Set(siblings.map((s) => rootRelaxed(s.xpath)).filter((x) => x?.relaxed === idRoot.relaxed).map((x) => x!.root));
-      const other = selectPath(ctx, idRoot.relaxed).find((n) => {
-        const holder = n instanceof XmlAttribute ? n.parent : n;
+      const other = selectJ(ctx, idRoot.relaxed).find((n) => {
+        const holder = isElement(n) ? n : n.parent;
         const r = holder ? attr(holder, 'root') : undefined;
         return r !== undefined && !claimed.has(r);
       });
       if (other) {
-        const holder = other instanceof XmlAttribute ? other.parent : other;
+        const holder = isElement(other) ? other : other.parent;
         f.add('HT-TPL-ID-ROOT', { what: e.name, expected: idRoot.root, actual: holder ? attr(holder, 'root') ?? '' : '' }, holder?.attr('root') ?? other);
         return { entry: e, nodes };
       }
@@ -242,10 +242,10 @@ function checkEntry(
   }
   const fmt = formatOf(e.format);
   for (const n of nodes) {
-    const holder = n instanceof XmlAttribute ? n.parent : n;
-    if (holder && holder.attr('nullFlavor')) continue;
-    const values = n instanceof XmlAttribute ? [{ value: n.value, node: n as Selected }] : valuesOf(n, e.dataType);
-    if (n instanceof XmlElement && n.name === 'value') dataType(n, e, f, clause);
+    const holder = isElement(n) ? n : n.parent;
+    if (holder.attr('nullFlavor')) continue;
+    const values = isElement(n) ? valuesOf(n, e.dataType) : [{ value: n.value, node: n as JSelected }];
+    if (isElement(n) && n.local === 'value') dataType(n, e, f, clause);
     for (const v of values) {
       if (v.value.trim() === '') {
         f.add('HT-TPL-EMPTY-VALUE', p, v.node, needsOne(e.cardinality) ? {} : { severity: 'warning' });
@@ -263,7 +263,7 @@ function checkEntry(
         }
       }
     }
-    if (e.unit && n instanceof XmlElement && (e.dataType === 'PQ' || e.dataType === 'IVL_PQ')) {
+    if (e.unit && isElement(n) && (e.dataType === 'PQ' || e.dataType === 'IVL_PQ')) {
       const u = attr(n, 'unit') ?? (e.dataType === 'IVL_PQ' ? attr(childrenNamed(n, 'low')[0], 'unit') : undefined);
       if (u !== undefined && u !== e.unit) f.add('HT-TPL-PQ-UNIT', { ...p, expected: e.unit, actual: u }, n);
     }
@@ -275,27 +275,34 @@ function clip(s: string): string {
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
 }
 
-function dataType(valueEl: XmlElement, e: EntryTemplate, f: Findings, clause: string): void {
+function dataType(valueEl: JElement, e: EntryTemplate, f: Findings, clause: string): void {
   const expected = XSI_TYPE[e.dataType] ?? e.dataType;
   let actual: string | undefined;
-  for (const a of valueEl.attrs) if (a.name === 'type' && a.namespaceUri === NS.xsi) actual = a.value;
+  for (const a of valueEl.attrs) if (a.local === 'type' && a.ns === NS.xsi) actual = a.value;
   const local = actual?.includes(':') ? actual.slice(actual.indexOf(':') + 1) : actual;
   if (local === expected || (COMPATIBLE[expected]?.includes(local ?? '') ?? false)) return;
   f.add('HT-TPL-DATATYPE', { name: e.name, de: e.de, expected, actual: actual ?? '（缺少 xsi:type）', clause }, valueEl, { paramsEn: { actual: actual ?? '(no xsi:type)' } });
 }
 
-function keyOf(n: Selected): string {
-  const el = n instanceof XmlAttribute ? n.parent : n;
-  return `${el?.line ?? 0}:${el ? el.name : ''}:${n instanceof XmlAttribute ? n.name : ''}`;
+function keyOf(n: JSelected): string {
+  return isElement(n) ? `${n.line}:${n.local}:` : `${n.parent.line}:${n.parent.local}:${n.local}`;
 }
 
 // ------------------------------------------------------------------------- dates anywhere
 
-const TS_NODES = '//hl7:effectiveTime/@value | //hl7:time/@value | //hl7:low/@value | //hl7:high/@value | //hl7:birthTime/@value | //hl7:value[@xsi:type="TS"]/@value | //hl7:center/@value';
-let tsXPath: XmlXPath | undefined;
-function TS_XPATH(): XmlXPath {
-  tsXPath ??= XmlXPath.compile(TS_NODES, { hl7: NS.hl7, xsi: NS.xsi });
-  return tsXPath;
+// what //effectiveTime/@value | //time/@value | //low/@value | //high/@value | //birthTime/@value |
+// //value[@xsi:type="TS"]/@value | //center/@value selects (hl7 namespace), in document order
+const TS_ELEMENTS = new Set(['effectiveTime', 'time', 'low', 'high', 'birthTime', 'center']);
+
+function tsValues(root: JElement): JSelected[] {
+  const out: JSelected[] = [];
+  for (const el of descendantsJ(root)) {
+    if (el.ns !== NS.hl7) continue;
+    if (!TS_ELEMENTS.has(el.local) && !(el.local === 'value' && el.attr('type', NS.xsi)?.value === 'TS')) continue;
+    const v = el.attr('value');
+    if (v) out.push(v);
+  }
+  return out;
 }
 // HL7 TS: reduced precision (YYYY, YYYYMM …) is allowed; whatever is given must be real
 const TS_SHAPE = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d{1,4})?(?:[+-]\d{4})?$/;
@@ -304,15 +311,14 @@ const TS_SHAPE = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d{1,4})?
  * Every HL7 TS in the document must be a real date (the template paths reach only the ones the
  * catalogue names; effectiveTime, time, birthTime … elsewhere carry dates too).
  */
-function datesEverywhere(root: XmlElement, f: Findings, checked: Set<string>): void {
-  const nodes = root.find(TS_XPATH());
-  for (const n of nodes) {
-    if (!(n instanceof XmlAttribute)) continue;
+function datesEverywhere(root: JElement, f: Findings, checked: Set<string>): void {
+  for (const n of tsValues(root)) {
+    if (isElement(n)) continue;
     const v = n.value;
     if (v === '' || checked.has(keyOf(n))) continue;
     const m = TS_SHAPE.exec(v);
     if (!m) {
-      if (/^\d/.test(v)) f.add('HT-TPL-DATE', { name: n.parent?.name ?? 'TS', de: 'HL7 TS', value: v, reason: '不符合 HL7 TS 格式 YYYYMMDD[hh[mm[ss]]]' }, n, { paramsEn: { reason: 'not HL7 TS YYYYMMDD[hh[mm[ss]]]' } });
+      if (/^\d/.test(v)) f.add('HT-TPL-DATE', { name: n.parent.local, de: 'HL7 TS', value: v, reason: '不符合 HL7 TS 格式 YYYYMMDD[hh[mm[ss]]]' }, n, { paramsEn: { reason: 'not HL7 TS YYYYMMDD[hh[mm[ss]]]' } });
       continue;
     }
     const [, y, mo, d, h, mi, sec] = m;
@@ -327,7 +333,7 @@ function datesEverywhere(root: XmlElement, f: Findings, checked: Set<string>): v
       problem = { ok: false, code: 'dateTime', reason: `${v} is not a real time`, reasonZh: `${v} 不是有效时间` };
     }
     if (problem && !problem.ok) {
-      f.add('HT-TPL-DATE', { name: n.parent?.name ?? 'TS', de: 'HL7 TS', value: v, reason: problem.reasonZh }, n, { paramsEn: { reason: problem.reason } });
+      f.add('HT-TPL-DATE', { name: n.parent.local, de: 'HL7 TS', value: v, reason: problem.reasonZh }, n, { paramsEn: { reason: problem.reason } });
     }
   }
 }

@@ -1,5 +1,5 @@
-import { XmlAttribute, XmlElement, XmlXPath } from 'libxml2-wasm';
 import type { ValueSetDef } from '../../catalog/types.js';
+import { descendantsJ, isElement, type JElement } from '../../xml/jstree.js';
 import { Findings, type LayerContext } from './context.js';
 import type { ResolvedEntry } from './template.js';
 
@@ -18,14 +18,8 @@ const OWN_SYSTEMS = new Set(['2.16.156.10011.2.4', '2.16.840.1.113883.6.1']);
 const HL7_SYSTEMS = /^2\.16\.840\.1\.113883\.(5|1\.11)\./;
 const CODED = new Set(['CD', 'CE', 'CV', 'CS']);
 
-let codedXPath: XmlXPath | undefined;
-function codedNodes(): XmlXPath {
-  codedXPath ??= XmlXPath.compile('//*[@code and @codeSystem]');
-  return codedXPath;
-}
-
-function elementKey(el: XmlElement): string {
-  return `${el.line}:${el.name}:${el.attr('code')?.value ?? ''}`;
+function elementKey(el: JElement): string {
+  return `${el.line}:${el.local}:${el.attr('code')?.value ?? ''}`;
 }
 
 export function runTerminology(ctx: LayerContext, resolved: ResolvedEntry[]): Findings {
@@ -33,7 +27,7 @@ export function runTerminology(ctx: LayerContext, resolved: ResolvedEntry[]): Fi
   const catalog = ctx.catalog;
   const covered = new Set<string>();
   const unknownSystems = new Set<string>();
-  const reportUnknown = (system: string, code: string, el: XmlElement) => {
+  const reportUnknown = (system: string, code: string, el: JElement) => {
     if (unknownSystems.has(system)) return;
     unknownSystems.add(system);
     f.add('HT-TERM-SYSTEM-UNKNOWN', { codeSystem: system, code }, el);
@@ -43,7 +37,7 @@ export function runTerminology(ctx: LayerContext, resolved: ResolvedEntry[]): Fi
     const e = r.entry;
     if (!e.valueSet) continue;
     for (const n of r.nodes) {
-      const holder = n instanceof XmlAttribute ? (n.name === 'code' ? n.parent : null) : CODED.has(e.dataType) ? n : null;
+      const holder = !isElement(n) ? (n.local === 'code' ? n.parent : null) : CODED.has(e.dataType) ? n : null;
       if (!holder || holder.attr('nullFlavor')) continue;
       const code = holder.attr('code')?.value ?? '';
       if (code === '') continue; // the template layer reports the empty value
@@ -62,8 +56,9 @@ export function runTerminology(ctx: LayerContext, resolved: ResolvedEntry[]): Fi
     }
   }
 
-  for (const n of ctx.root.find(codedNodes())) {
-    if (!(n instanceof XmlElement) || n.attr('nullFlavor')) continue;
+  // //*[@code and @codeSystem]
+  for (const n of descendantsJ(ctx.root)) {
+    if (!n.attr('code') || !n.attr('codeSystem') || n.attr('nullFlavor')) continue;
     const code = n.attr('code')?.value ?? '';
     const system = n.attr('codeSystem')?.value ?? '';
     if (code === '' || system === '' || OWN_SYSTEMS.has(system) || HL7_SYSTEMS.test(system)) continue;
@@ -77,12 +72,12 @@ export function runTerminology(ctx: LayerContext, resolved: ResolvedEntry[]): Fi
       reportUnknown(system, code, n);
       continue;
     }
-    checkCode(f, vs, n.attr('displayName')?.value ?? n.name, code, n);
+    checkCode(f, vs, n.attr('displayName')?.value ?? n.local, code, n);
   }
   return f;
 }
 
-function checkCode(f: Findings, vs: ValueSetDef, name: string, code: string, holder: XmlElement, checkDisplay = true): void {
+function checkCode(f: Findings, vs: ValueSetDef, name: string, code: string, holder: JElement, checkDisplay = true): void {
   // an empty concept list names a classification the catalogue does not enumerate (ICD-10 …)
   if (vs.concepts.length === 0) return;
   const concept = conceptIndex(vs).get(code);

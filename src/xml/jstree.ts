@@ -1,0 +1,366 @@
+import { XmlCData, XmlElement, XmlEntityReference, XmlText, type XmlDocument } from 'libxml2-wasm';
+import { NS, prefixOf } from './ns.js';
+import { parseCatalogPath, type AttrName, type QName, type RelPath } from './path-grammar.js';
+
+/**
+ * A read-only JavaScript tree of a parsed document for the content layers: built once per
+ * file, then every catalogue path is evaluated on it without crossing into libxml2-wasm (each
+ * crossing built an XPath context and wrapped every returned node: ~5× the cost of the rules).
+ *
+ * The text given to buildTree has already passed libxml2's well-formedness check (src/xml
+ * parseXml: size and depth limits, no entity declarations), so a plain scanner suffices. What
+ * the layers read matches libxml2 exactly: element line = the line of the start tag's closing
+ * '>' as libxml2 records it (LF counted, capped at 65535), text content with CDATA, character
+ * and predefined entity references, CR/CRLF → LF, attribute values normalised (TAB/CR/LF →
+ * space). A document with a DOCTYPE (entity references, DTD-typed attributes) is taken from the
+ * libxml2 DOM instead, in one traversal.
+ */
+
+export interface JAttr {
+  readonly local: string;
+  /** namespace URI, '' for none */
+  readonly ns: string;
+  readonly value: string;
+  readonly parent: JElement;
+}
+
+export class JElement {
+  readonly attrs: JAttr[] = [];
+  readonly children: JElement[] = [];
+  /** 1-based position among the parent's children of the same name and namespace */
+  index = 1;
+  /** [start, end) into the document's text chunks */
+  textStart = 0;
+  textEnd = 0;
+  private cached: string | undefined;
+
+  constructor(
+    readonly local: string,
+    readonly ns: string,
+    readonly line: number,
+    readonly parent: JElement | null,
+    private readonly chunks: string[],
+  ) {}
+
+  /** An attribute without namespace (libxml2's attr(name)), or one in a namespace. */
+  attr(local: string, ns = ''): JAttr | undefined {
+    for (const a of this.attrs) if (a.local === local && a.ns === ns) return a;
+    return undefined;
+  }
+
+  /** XPath string-value: all descendant text in document order. */
+  get content(): string {
+    if (this.cached === undefined) {
+      this.cached = this.textEnd - this.textStart === 1 ? this.chunks[this.textStart]! : this.chunks.slice(this.textStart, this.textEnd).join('');
+    }
+    return this.cached;
+  }
+}
+
+export type JSelected = JElement | JAttr;
+
+export function isElement(n: JSelected): n is JElement {
+  return n instanceof JElement;
+}
+
+// ----------------------------------------------------------------------------------- build
+
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const MAX_LINE = 65535;
+const BASE_SCOPE: ReadonlyMap<string, string> = new Map([['xml', XML_NS]]);
+
+/** The tree of a document libxml2 parsed from `text` (doc is used only when the text has a DOCTYPE). */
+export function buildTree(text: string, doc: XmlDocument): JElement {
+  if (/<!DOCTYPE/.test(text)) return treeFromDom(doc);
+  return scanTree(text);
+}
+
+const PREDEF: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
+
+function decodeRefs(s: string): string {
+  return s.replace(/&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z]+);/g, (_, r: string) => {
+    if (r[0] === '#') return String.fromCodePoint(r[1] === 'x' ? parseInt(r.slice(2), 16) : parseInt(r.slice(1), 10));
+    return PREDEF[r] ?? '';
+  });
+}
+
+function textValue(raw: string): string {
+  let s = raw.indexOf('\r') === -1 ? raw : raw.replace(/\r\n?/g, '\n');
+  if (s.indexOf('&') !== -1) s = decodeRefs(s);
+  return s;
+}
+
+function attrValue(raw: string): string {
+  // line ends first (CRLF is one space), then white space → space, then references
+  let s = /[\r\n\t]/.test(raw) ? raw.replace(/\r\n?/g, '\n').replace(/[\n\t]/g, ' ') : raw;
+  if (s.indexOf('&') !== -1) s = decodeRefs(s);
+  return s;
+}
+
+interface Frame {
+  el: JElement;
+  scope: ReadonlyMap<string, string>;
+  counts: Map<string, number>;
+}
+
+/** The tree of well-formed text without a DOCTYPE (libxml2 must have accepted it first). */
+export function scanTree(text: string): JElement {
+  const chunks: string[] = [];
+  const stack: Frame[] = [];
+  let root: JElement | undefined;
+  let i = 0;
+  let line = 1;
+  let counted = 0;
+  const lineAt = (pos: number): number => {
+    for (let k = text.indexOf('\n', counted); k !== -1 && k < pos; k = text.indexOf('\n', k + 1)) line++;
+    counted = pos;
+    return line;
+  };
+  const n = text.length;
+  while (i < n) {
+    const lt = text.indexOf('<', i);
+    if (lt === -1) break;
+    if (lt > i && stack.length > 0) chunks.push(textValue(text.slice(i, lt)));
+    const c = text.charCodeAt(lt + 1);
+    if (c === 0x3f /* ? */) {
+      i = text.indexOf('?>', lt + 2) + 2;
+      continue;
+    }
+    if (c === 0x21 /* ! */) {
+      if (text.startsWith('<!--', lt)) {
+        i = text.indexOf('-->', lt + 4) + 3;
+      } else {
+        // CDATA (a DOCTYPE never gets here)
+        const end = text.indexOf(']]>', lt + 9);
+        if (stack.length > 0) chunks.push(textValue(text.slice(lt + 9, end)));
+        i = end + 3;
+      }
+      continue;
+    }
+    if (c === 0x2f /* / */) {
+      const f = stack.pop()!;
+      f.el.textEnd = chunks.length;
+      i = text.indexOf('>', lt + 2) + 1;
+      continue;
+    }
+    // start tag: name, then attributes up to '>' or '/>' (values may hold '>')
+    let j = lt + 1;
+    while (j < n) {
+      const ch = text.charCodeAt(j);
+      if (ch === 0x3e || ch === 0x2f || ch === 0x20 || ch === 0x0a || ch === 0x09 || ch === 0x0d) break;
+      j++;
+    }
+    const qname = text.slice(lt + 1, j);
+    const raw: [string, string][] = [];
+    let selfClosing = false;
+    for (;;) {
+      while (j < n && isSpace(text.charCodeAt(j))) j++;
+      const ch = text.charCodeAt(j);
+      if (ch === 0x3e) {
+        j++;
+        break;
+      }
+      if (ch === 0x2f) {
+        selfClosing = true;
+        j = text.indexOf('>', j) + 1;
+        break;
+      }
+      const eq = text.indexOf('=', j);
+      const name = text.slice(j, eq).trim();
+      let q = eq + 1;
+      while (isSpace(text.charCodeAt(q))) q++;
+      const quote = text[q]!;
+      const close = text.indexOf(quote, q + 1);
+      raw.push([name, text.slice(q + 1, close)]);
+      j = close + 1;
+    }
+    const parent = stack[stack.length - 1];
+    let scope = parent?.scope ?? BASE_SCOPE;
+    let own: Map<string, string> | undefined;
+    for (const [name, v] of raw) {
+      if (name === 'xmlns' || name.startsWith('xmlns:')) {
+        own ??= new Map(scope);
+        own.set(name === 'xmlns' ? '' : name.slice(6), attrValue(v));
+      }
+    }
+    if (own) scope = own;
+    const colon = qname.indexOf(':');
+    const local = colon === -1 ? qname : qname.slice(colon + 1);
+    const ns = scope.get(colon === -1 ? '' : qname.slice(0, colon)) ?? '';
+    const el = new JElement(local, ns, Math.min(lineAt(j - 1), MAX_LINE), parent?.el ?? null, chunks);
+    for (const [name, v] of raw) {
+      if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+      const ac = name.indexOf(':');
+      el.attrs.push({ local: ac === -1 ? name : name.slice(ac + 1), ns: ac === -1 ? '' : scope.get(name.slice(0, ac)) ?? '', value: attrValue(v), parent: el });
+    }
+    el.textStart = chunks.length;
+    if (parent) {
+      const key = `${ns} ${local}`;
+      const k = (parent.counts.get(key) ?? 0) + 1;
+      parent.counts.set(key, k);
+      el.index = k;
+      parent.el.children.push(el);
+    } else {
+      root = el;
+    }
+    if (selfClosing) el.textEnd = chunks.length;
+    else stack.push({ el, scope, counts: new Map() });
+    i = j;
+  }
+  if (!root) throw new Error('no root element');
+  return root;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+}
+
+/** The tree by one traversal of the libxml2 DOM (documents with a DOCTYPE). */
+export function treeFromDom(doc: XmlDocument): JElement {
+  const chunks: string[] = [];
+  const visit = (src: XmlElement, parent: JElement | null): JElement => {
+    const el = new JElement(src.name, src.namespaceUri ?? '', src.line, parent, chunks);
+    for (const a of src.attrs) el.attrs.push({ local: a.name, ns: a.namespaceUri ?? '', value: a.value, parent: el });
+    el.textStart = chunks.length;
+    const counts = new Map<string, number>();
+    for (let c = src.firstChild; c !== null; c = c.next) {
+      if (c instanceof XmlElement) {
+        const kid = visit(c, el);
+        const key = `${kid.ns} ${kid.local}`;
+        kid.index = (counts.get(key) ?? 0) + 1;
+        counts.set(key, kid.index);
+        el.children.push(kid);
+      } else if (c instanceof XmlText || c instanceof XmlCData || c instanceof XmlEntityReference) {
+        chunks.push(c.content);
+      }
+    }
+    el.textEnd = chunks.length;
+    return el;
+  };
+  return visit(doc.root, null);
+}
+
+// ------------------------------------------------------------------------------- evaluate
+
+const PREFIX_NS = NS as Record<string, string>;
+
+function nsOf(prefix: string | undefined): string {
+  return prefix === undefined ? '' : PREFIX_NS[prefix] ?? '';
+}
+
+/** Child elements with a local name in a namespace (hl7 by default). */
+export function kids(el: JElement, local: string, ns: string = NS.hl7): JElement[] {
+  const out: JElement[] = [];
+  for (const c of el.children) if (c.local === local && c.ns === ns) out.push(c);
+  return out;
+}
+
+export function firstKid(el: JElement | undefined, local: string, ns: string = NS.hl7): JElement | undefined {
+  if (!el) return undefined;
+  for (const c of el.children) if (c.local === local && c.ns === ns) return c;
+  return undefined;
+}
+
+function stepKids(el: JElement, q: QName): JElement[] {
+  return kids(el, q.local, nsOf(q.prefix));
+}
+
+function attrOf(el: JElement, a: AttrName): JAttr | undefined {
+  return el.attr(a.local, nsOf(a.prefix));
+}
+
+function relMatches(ctx: JElement, rel: RelPath, value: string): boolean {
+  let cur = [ctx];
+  for (const s of rel.steps) {
+    const next: JElement[] = [];
+    for (const c of cur) for (const k of stepKids(c, s)) next.push(k);
+    cur = next;
+  }
+  const a = rel.attribute;
+  for (const c of cur) {
+    if (a) {
+      if (attrOf(c, a)?.value === value) return true;
+    } else if (c.content === value) return true;
+  }
+  return false;
+}
+
+/** Nodes a catalogue path selects from a context element, in document order (as libxml2's XPath). */
+export function selectJ(ctx: JElement, catalogPath: string): JSelected[] {
+  const p = parseCatalogPath(catalogPath);
+  let cur: JElement[] = [ctx];
+  for (const s of p.steps) {
+    const next: JElement[] = [];
+    for (const c of cur) {
+      for (const k of stepKids(c, s)) {
+        let ok = true;
+        for (const pr of s.predicates) {
+          if (!relMatches(k, pr.rel, pr.value)) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) next.push(k);
+      }
+    }
+    cur = next;
+  }
+  const a = p.attribute;
+  if (!a) return cur;
+  const out: JAttr[] = [];
+  for (const c of cur) {
+    const at = attrOf(c, a);
+    if (at) out.push(at);
+  }
+  return out;
+}
+
+export function elementsJ(nodes: JSelected[]): JElement[] {
+  return nodes.filter(isElement);
+}
+
+/** Value of a selected node: an attribute's value or an element's text content. */
+export function valueOfJ(n: JSelected): string {
+  return n instanceof JElement ? n.content : n.value;
+}
+
+/** Source line of a node for a finding (an attribute reports its element's line); undefined when unknown. */
+export function lineOfJ(n: JSelected): number | undefined {
+  const el = n instanceof JElement ? n : n.parent;
+  return el.line > 0 ? el.line : undefined;
+}
+
+/** Every element in document order (the root first). */
+export function* descendantsJ(root: JElement): Generator<JElement> {
+  const stack = [root];
+  while (stack.length > 0) {
+    const el = stack.pop()!;
+    yield el;
+    for (let k = el.children.length - 1; k >= 0; k--) stack.push(el.children[k]!);
+  }
+}
+
+function nameTest(local: string, uri: string): string {
+  if (!uri) return local;
+  const p = prefixOf(uri);
+  return p ? `${p}:${local}` : `*[local-name()='${local}' and namespace-uri()='${uri}']`;
+}
+
+/** Absolute, indexed XPath of a node, written exactly as src/xml/path.ts xpathOf writes it. */
+export function xpathOfJ(n: JSelected): string {
+  let suffix = '';
+  let el: JElement | null;
+  if (n instanceof JElement) {
+    el = n;
+  } else {
+    const p = n.ns ? prefixOf(n.ns) : undefined;
+    suffix = n.ns ? (p ? `/@${p}:${n.local}` : `/@*[local-name()='${n.local}' and namespace-uri()='${n.ns}']`) : `/@${n.local}`;
+    el = n.parent;
+  }
+  const parts: string[] = [];
+  for (; el !== null; el = el.parent) {
+    const test = nameTest(el.local, el.ns);
+    parts.push(el.parent === null ? test : `${test}[${el.index}]`);
+  }
+  return '/' + parts.reverse().join('/') + suffix;
+}
