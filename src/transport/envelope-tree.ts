@@ -18,6 +18,7 @@ export type EnvelopeErrorCode =
   | 'doctype'
   | 'forbidden-char'
   | 'too-many-elements'
+  | 'too-many-namespaces'
   | 'malformed'
   | 'entity'
   | 'namespace'
@@ -71,8 +72,8 @@ export interface XElement {
   ns: string;
   /** attribute values decoded, keyed by qualified name (xmlns declarations included) */
   attrs: Record<string, string>;
-  /** in-scope namespace bindings, '' = default namespace */
-  scope: ReadonlyMap<string, string>;
+  /** in-scope namespace bindings, '' = default namespace (iteration: first-declared order, innermost value) */
+  scope: NamespaceScope;
   /** offsets in the source text: whole element, and its content */
   start: number;
   end: number;
@@ -93,6 +94,117 @@ export interface ParsedEnvelope {
 export interface EnvelopeLimits {
   /** maximum number of elements in the whole envelope, payload included (default 200 000) */
   maxElements?: number;
+  /** namespace declarations on one element (default 64, as ScanLimits.maxNamespaces of src/platform/v3scan.ts) */
+  maxNamespaces?: number;
+  /**
+   * namespace bindings in scope at one element, the default one included (default 256: above
+   * what envelope-scan.ts can read — 4 tags × 32 attributes — so the two readers agree on every
+   * request the scanner takes). Not a count over the whole document: the scanner reads any
+   * number of parameters, each may declare, and it must not accept what the tree refuses.
+   */
+  maxNamespacesInScope?: number;
+}
+
+/** Work done on namespace scopes while parsing; tests bound it (a counter, not a clock). */
+export interface NamespaceWork {
+  /** bindings copied or written, plus scope links walked on lookups */
+  steps: number;
+}
+
+/**
+ * In-scope namespaces, persistent: an element that declares nothing shares its parent's scope,
+ * one that declares links a scope holding only its own declarations to the parent's. Copying
+ * the whole scope per declaring element (what this replaced) made an operation element with
+ * n declarations over n declaring children cost n². Lookups walk the links; every FLATTEN_EVERY
+ * links the chain restarts from a flat copy (at most maxNamespacesInScope entries), so a lookup walks
+ * a bounded chain and a copy happens at most once per FLATTEN_EVERY declaring levels.
+ */
+const FLATTEN_EVERY = 8;
+
+export class NamespaceScope implements ReadonlyMap<string, string> {
+  readonly size: number;
+  /** links between this scope and the nearest flat one (0 for a flat one) */
+  private readonly links: number;
+  private flat: Map<string, string> | undefined;
+
+  constructor(
+    private readonly parent: NamespaceScope | undefined,
+    private readonly own: Map<string, string>,
+    /** the parse this scope belongs to: limits and work counter */
+    readonly ctx: NamespaceContext,
+  ) {
+    let size = parent ? parent.size : own.size;
+    if (parent) for (const k of own.keys()) if (!parent.has(k)) size++;
+    this.size = size;
+    this.links = parent ? parent.links + 1 : 0;
+    ctx.work.steps += own.size;
+  }
+
+  static root(ctx: NamespaceContext): NamespaceScope {
+    return new NamespaceScope(undefined, new Map([['', '']]), ctx);
+  }
+
+  /** A child scope with `decls` (already checked against the limits by the caller). */
+  child(decls: Map<string, string>): NamespaceScope {
+    if (this.links < FLATTEN_EVERY) return new NamespaceScope(this, decls, this.ctx);
+    const base = new NamespaceScope(undefined, new Map(this.entriesFlat()), this.ctx);
+    this.ctx.work.steps += this.size;
+    return new NamespaceScope(base, decls, this.ctx);
+  }
+
+  get(key: string): string | undefined {
+    for (let s: NamespaceScope | undefined = this; s; s = s.parent) {
+      this.ctx.work.steps++;
+      const v = s.own.get(key);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** Same order a Map copied down the tree would have: first declaration's position, innermost value. */
+  private entriesFlat(): Map<string, string> {
+    if (this.flat) return this.flat;
+    let m: Map<string, string>;
+    if (!this.parent) m = this.own;
+    else {
+      m = new Map(this.parent.entriesFlat());
+      for (const [k, v] of this.own) m.set(k, v);
+      this.ctx.work.steps += m.size;
+    }
+    this.flat = m;
+    return m;
+  }
+
+  forEach(cb: (value: string, key: string, map: ReadonlyMap<string, string>) => void, thisArg?: unknown): void {
+    for (const [k, v] of this.entriesFlat()) cb.call(thisArg, v, k, this);
+  }
+
+  entries(): MapIterator<[string, string]> {
+    return this.entriesFlat().entries();
+  }
+
+  keys(): MapIterator<string> {
+    return this.entriesFlat().keys();
+  }
+
+  values(): MapIterator<string> {
+    return this.entriesFlat().values();
+  }
+
+  [Symbol.iterator](): MapIterator<[string, string]> {
+    return this.entries();
+  }
+}
+
+/** Per-parse state for namespace handling: the limits and the work counter. */
+export interface NamespaceContext {
+  readonly maxNamespaces: number;
+  readonly maxInScope: number;
+  readonly work: NamespaceWork;
 }
 
 const SKELETON_DEPTH = 4;
@@ -175,7 +287,7 @@ function makeElement(
   src: string,
   qname: string,
   rawAttrs: Record<string, string>,
-  parentScope: ReadonlyMap<string, string>,
+  parentScope: NamespaceScope,
   start: number,
   end: number,
   contentStart: number,
@@ -183,17 +295,21 @@ function makeElement(
 ): XElement {
   // Null prototype: attribute names are hostile ("__proto__", "constructor").
   const attrs: Record<string, string> = Object.create(null) as Record<string, string>;
-  let scope = parentScope;
+  const nsc = parentScope.ctx;
+  let decls: Map<string, string> | undefined;
   for (const [k, v] of Object.entries(rawAttrs)) {
     const val = decodeAttr(src, v, start);
     attrs[k] = val;
     if (k === 'xmlns' || k.startsWith('xmlns:')) {
-      if (scope === parentScope) scope = new Map(parentScope);
       const p = k === 'xmlns' ? '' : k.slice(6);
       if (p !== '' && val === '') fail(src, 'namespace', `prefix "${p}" may not be undeclared (xmlns:${p}="")`, start);
-      (scope as Map<string, string>).set(p, val);
+      decls ??= new Map();
+      decls.set(p, val);
+      if (decls.size > nsc.maxNamespaces) fail(src, 'too-many-namespaces', `<${qname}> declares more than ${nsc.maxNamespaces} namespaces`, start);
     }
   }
+  const scope = decls ? parentScope.child(decls) : parentScope;
+  if (scope.size > nsc.maxInScope) fail(src, 'too-many-namespaces', `more than ${nsc.maxInScope} namespace bindings in scope at <${qname}>`, start);
   const { prefix, local } = splitQName(qname);
   const ns = prefix === 'xml' ? XML_NS : scope.get(prefix);
   if (ns === undefined) fail(src, 'namespace', `namespace prefix "${prefix}" of <${qname}> is not declared`, start);
@@ -231,7 +347,7 @@ function parseTagAttrs(tag: string): { qname: string; attrs: Record<string, stri
 }
 
 /** Split [from, to) of an already well-formedness-checked document into top-level items. */
-function scanContent(src: string, from: number, to: number, scope: ReadonlyMap<string, string>): XItem[] {
+function scanContent(src: string, from: number, to: number, scope: NamespaceScope): XItem[] {
   const items: XItem[] = [];
   let depth = 0;
   let pos = from;
@@ -288,7 +404,7 @@ export function childElements(src: string, el: XElement): XElement[] {
 type FxpNode = Record<string, unknown>;
 type FxpMeta = { startIndex: number; endIndex: number };
 
-function fromFxp(src: string, node: FxpNode, parentScope: ReadonlyMap<string, string>, depth: number): XElement {
+function fromFxp(src: string, node: FxpNode, parentScope: NamespaceScope, depth: number): XElement {
   const qname = Object.keys(node).find((k) => k !== ':@') ?? '';
   const meta = (node as Record<symbol, FxpMeta | undefined>)[META];
   if (!meta) fail(src, 'malformed', `no position for <${qname}>`);
@@ -317,7 +433,7 @@ function fromFxp(src: string, node: FxpNode, parentScope: ReadonlyMap<string, st
  * Parse an envelope (or any small XML document) under the hostile-input rules.
  * Throws EnvelopeError with line and column.
  */
-export function parseEnvelope(text: string, limits: EnvelopeLimits = {}): ParsedEnvelope {
+export function parseEnvelope(text: string, limits: EnvelopeLimits = {}, work: NamespaceWork = { steps: 0 }): ParsedEnvelope {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (src.trim() === '') throw new EnvelopeError('empty', 'the body is empty');
   preScan(src, limits.maxElements ?? 200_000);
@@ -335,7 +451,12 @@ export function parseEnvelope(text: string, limits: EnvelopeLimits = {}): Parsed
   }
   const roots = parsed.filter((n) => !('#text' in n) && !('#cdata' in n));
   if (roots.length !== 1) throw new EnvelopeError('malformed', `expected one root element, found ${roots.length}`);
-  const root = fromFxp(src, roots[0] as FxpNode, new Map([['', '']]), 1);
+  const ctx: NamespaceContext = {
+    maxNamespaces: limits.maxNamespaces ?? 64,
+    maxInScope: limits.maxNamespacesInScope ?? 256,
+    work,
+  };
+  const root = fromFxp(src, roots[0] as FxpNode, NamespaceScope.root(ctx), 1);
   return { src, root };
 }
 
