@@ -14,7 +14,9 @@ export interface MediaType {
 
 export function parseContentType(value: string | undefined): MediaType {
   if (!value) return { type: '', params: {} };
-  const [head, ...rest] = splitParams(value);
+  // Without a quote there is no quoted string to step over: a plain split gives the same parts
+  // (this runs on every request, twice: readRequest and decodeBody).
+  const [head, ...rest] = value.includes('"') ? splitParams(value) : value.split(';');
   const params: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const p of rest) {
     const eq = p.indexOf('=');
@@ -61,6 +63,23 @@ function sniffDeclaration(bytes: Uint8Array): string | undefined {
   return /^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._\-]+)["']/.exec(head)?.[1];
 }
 
+/**
+ * One decoder per (encoding, fatal): decode() without `stream` keeps no state between calls,
+ * so sharing is safe, and constructing a TextDecoder per body is measurable at load.
+ */
+type Decoder = InstanceType<typeof TextDecoder>;
+const decoders = new Map<string, Decoder>();
+
+function decoder(encoding: 'utf-8' | 'utf-16le' | 'utf-16be', fatal: boolean): Decoder {
+  const key = `${encoding}/${fatal ? 'fatal' : 'replace'}`;
+  let d = decoders.get(key);
+  if (!d) {
+    d = new TextDecoder(encoding, { fatal, ignoreBOM: true });
+    decoders.set(key, d);
+  }
+  return d;
+}
+
 export interface DecodedBody {
   text: string;
   charset: string;
@@ -101,14 +120,14 @@ export function decodeBody(bytes: Uint8Array, contentType: string | undefined, s
   }
   if (charset === 'utf-8') {
     try {
-      return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body), charset, warnings };
+      return { text: decoder('utf-8', true).decode(body), charset, warnings };
     } catch {
       warnings.push('the body is not valid UTF-8; invalid bytes were replaced with U+FFFD');
-      return { text: new TextDecoder('utf-8', { ignoreBOM: true }).decode(body), charset, warnings };
+      return { text: decoder('utf-8', false).decode(body), charset, warnings };
     }
   }
   if (charset === 'utf-16le' || charset === 'utf-16be') {
-    return { text: new TextDecoder(charset, { ignoreBOM: true }).decode(body), charset, warnings };
+    return { text: decoder(charset, false).decode(body), charset, warnings };
   }
   const text = iconv.decode(Buffer.from(body.buffer, body.byteOffset, body.byteLength), charset);
   if (text.includes('\ufffd')) warnings.push(`the body has bytes that are not valid ${charset}; they were replaced with U+FFFD`);
