@@ -328,6 +328,12 @@ export const BEHAVIOURS: readonly Behaviour[] = [
     name: 'deep-nesting-payload', what: '100 000 nested elements inside the V3 message', expect: { transport: 'ok', rule: 'HT-PRE-TOO-DEEP' },
     serve: (c) => withV3(c, (a) => a.v3.replace(ROOT_CLOSE, `${'<d>'.repeat(100_000)}${'</d>'.repeat(100_000)}</$1>`)),
   },
+  {
+    // 0.24 MB that once cost seconds per response: every declaring child copied the whole scope (n²)
+    name: 'namespace-flood', what: 'the response element declares 6 000 namespaces over 6 000 children declaring one each', expect: { transport: 'bad-envelope', code: 'too-many-namespaces' },
+    serve: (c) => withEnvelope(c, (e) => e.replace(/(<soap:Body>\s*<[^\s>/]+)([^>]*>)/, (_m, open: string, rest: string) =>
+      `${open}${Array.from({ length: 6000 }, (_, i) => ` xmlns:n${i}="urn:flood:${i}"`).join('')}${rest}${'<p xmlns:k="urn:flood:k">x</p>'.repeat(6000)}`)),
+  },
 
   // --- encodings ----------------------------------------------------------------------------
   {
