@@ -1,4 +1,4 @@
-import type { Catalog, EntityDef, ServiceDef } from '../catalog/types.js';
+import type { Catalog, EntityDef, PlanDef, ServiceDef } from '../catalog/types.js';
 import { parseCatalogPath, type CatalogPath } from '../xml/path.js';
 
 /**
@@ -59,20 +59,28 @@ export function isDocumentService(s: ServiceDef): boolean {
   return s.entity === 'document';
 }
 
-/** Non-document query services in catalogue order (the fixed sets of http-500 / malformed-xml). */
-export function plainQueries(catalog: Catalog): ServiceDef[] {
-  return catalog.services.filter((s) => isQuery(s) && !isDocumentService(s));
+export type PlatformKind = PlanDef['kind'];
+
+/** The services a platform of `kind` serves: WS/T 846 (hospital) or WS/T 790 (regional, catalog.regionalServices). */
+export function servicesOfKind(catalog: Catalog, kind: PlatformKind = 'hospital'): ServiceDef[] {
+  return kind === 'regional' ? (catalog.regionalServices ?? []) : catalog.services;
 }
 
-export function compileCatalog(catalog: Catalog): CatalogIndex {
+/** Non-document query services of the kind's list, in catalogue order (the fixed sets of http-500 / malformed-xml). */
+export function plainQueries(catalog: Catalog, kind: PlatformKind = 'hospital'): ServiceDef[] {
+  return servicesOfKind(catalog, kind).filter((s) => isQuery(s) && !isDocumentService(s));
+}
+
+export function compileCatalog(catalog: Catalog, kind: PlatformKind = 'hospital'): CatalogIndex {
+  const services = servicesOfKind(catalog, kind);
   const entities = new Map<string, { entity: EntityDef; keyFields: string[] }>();
   for (const e of catalog.entities.values()) entities.set(e.name, { entity: e, keyFields: keyFieldsOf(e) });
-  const registered = new Set(catalog.services.filter((s) => WRITE.has(s.pattern)).map((s) => s.entity));
+  const registered = new Set(services.filter((s) => WRITE.has(s.pattern)).map((s) => s.entity));
   const sameKey = (a: string[], b: string[]): boolean => a.length === b.length && a.every((k) => b.includes(k));
-  const queries = plainQueries(catalog);
+  const queries = plainQueries(catalog, kind);
 
   const byAction = new Map<string, ServiceInfo>();
-  for (const s of catalog.services) {
+  for (const s of services) {
     const ent = entities.get(s.entity);
     if (!ent) throw new Error(`service ${s.code}: unknown entity ${s.entity}`);
     const lookup = [s.entity];

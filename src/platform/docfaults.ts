@@ -22,9 +22,17 @@ export function encodeContent(xml: string, base64: boolean): string {
   return base64 ? Buffer.from(xml, 'utf8').toString('base64') : xml;
 }
 
+/**
+ * The template of a document by its type code (ClinicalDocument/code@code): WS/T 500 carries
+ * the catalogue code (C0001), WS/T 483 its own type code (HSDB04.01, `typeCode`). The first
+ * <code> whose value names a template decides (the document's code precedes every section's).
+ */
 function templateOf(xml: string, catalog: Catalog): DocumentTemplate | undefined {
-  const code = /<code\s[^>]*\bcode="(C\d{4})"/.exec(xml)?.[1];
-  return catalog.documents.find((d) => d.code === code);
+  for (const m of xml.matchAll(/<code\s[^>]*?\bcode="([^"]+)"/g)) {
+    const t = catalog.documents.find((d) => (d.typeCode ?? d.code) === m[1]);
+    if (t) return t;
+  }
+  return undefined;
 }
 
 /** Replace the code of the first coded element whose value set enumerates its concepts. */

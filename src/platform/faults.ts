@@ -1,5 +1,5 @@
 import type { Catalog, DocumentTemplate, PlanDef, ServiceDef } from '../catalog/types.js';
-import { isDocumentService, isQuery, plainQueries } from './catalog-index.js';
+import { isDocumentService, isQuery, plainQueries, servicesOfKind, type PlatformKind } from './catalog-index.js';
 import type { FaultProfile } from './types.js';
 
 /**
@@ -23,9 +23,10 @@ export type FaultName =
   | 'ae-valid' | 'no-target' | 'wrong-interaction' | 'f01-data'
   | 'slow' | 'http-500' | 'soap-fault' | 'malformed-xml';
 
+/** The plan's services in catalogue order: WS/T 790 ones (EHR-PL-nn ids) for a regional plan. */
 function planServices(plan: PlanDef, catalog: Catalog): ServiceDef[] {
   const want = new Set(plan.services);
-  return catalog.services.filter((s) => want.has(s.code));
+  return servicesOfKind(catalog, plan.kind).filter((s) => want.has(s.code));
 }
 
 function documentCases(plan: PlanDef, catalog: Catalog, only: (d: DocumentTemplate) => boolean = () => true): string[] {
@@ -49,9 +50,9 @@ const f01 = (s: ServiceDef): string => `${s.caseId}-F01`;
 const isChange = (s: ServiceDef): boolean => s.pattern === 'update' || s.pattern === 'merge';
 const isWrite = (s: ServiceDef): boolean => !isQuery(s);
 
-/** Non-document query services at even (0, 2, …) or odd positions in catalogue order. */
-export function queryHalf(catalog: Catalog, parity: 0 | 1): Set<string> {
-  return new Set(plainQueries(catalog).filter((_s, i) => i % 2 === parity).map((s) => s.code));
+/** Non-document query services at even (0, 2, …) or odd positions in the catalogue order of the kind's services. */
+export function queryHalf(catalog: Catalog, parity: 0 | 1, kind: PlatformKind = 'hospital'): Set<string> {
+  return new Set(plainQueries(catalog, kind).filter((_s, i) => i % 2 === parity).map((s) => s.code));
 }
 
 function sorted(ids: string[]): string[] {
@@ -109,7 +110,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
     name: 'http-500',
     description: '目录顺序中奇数位的非文档查询服务每次请求都返回 HTTP 500（固定、可计算的“间歇”故障）。Every request to the non-document query services at odd catalogue positions gets HTTP 500 (SOAP Receiver fault).',
     failsCases: (plan, catalog) => {
-      const hit = queryHalf(catalog, 1);
+      const hit = queryHalf(catalog, 1, plan.kind);
       return sorted(planServices(plan, catalog).filter((s) => hit.has(s.code)).flatMap((s) => [t01(s), f01(s)]));
     },
   },
@@ -122,7 +123,7 @@ export const FAULT_PROFILES: readonly FaultProfile[] = [
     name: 'malformed-xml',
     description: '目录顺序中偶数位的非文档查询服务查到记录时，应答的 V3 XML 被截断（非良构）。Query responses with records of the non-document query services at even catalogue positions are truncated (not well-formed).',
     failsCases: (plan, catalog) => {
-      const hit = queryHalf(catalog, 0);
+      const hit = queryHalf(catalog, 0, plan.kind);
       return sorted(planServices(plan, catalog).filter((s) => hit.has(s.code)).map(t01));
     },
   },
@@ -143,12 +144,12 @@ export class ActiveFaults {
   private readonly http500: Set<string>;
   private readonly malformed: Set<string>;
 
-  constructor(names: readonly string[], catalog: Catalog) {
+  constructor(names: readonly string[], catalog: Catalog, kind: PlatformKind = 'hospital') {
     const unknown = names.filter((n) => !FAULT_NAMES.includes(n));
     if (unknown.length) throw new UnknownFaultError(unknown);
     this.on = new Set(names as FaultName[]);
-    this.http500 = queryHalf(catalog, 1);
-    this.malformed = queryHalf(catalog, 0);
+    this.http500 = queryHalf(catalog, 1, kind);
+    this.malformed = queryHalf(catalog, 0, kind);
   }
 
   has(n: FaultName): boolean {

@@ -9,7 +9,7 @@ import { recordKey, type Row, type Store, type StoredRecord } from './store.js';
 /**
  * Deterministic synthetic seed data: per sample visit one patient (the visit's), an
  * organisation, a provider, an outpatient and an inpatient visit, an order, and one document of
- * each WS/T 500 type. Everything comes from src/samples (test names, 测试 addresses, ids with a
+ * each WS/T 500 type (WS/T 483 on a regional platform). Everything comes from src/samples (test names, 测试 addresses, ids with a
  * valid check digit but no real person). Documents take ~50 ms each to build, so they are
  * stored as metadata with a marker and built on first retrieval (materialise): starting the
  * platform stays fast however often tests do it.
@@ -18,9 +18,11 @@ import { recordKey, type Row, type Store, type StoredRecord } from './store.js';
 const LAZY = '__seedDocument';
 const ENTITIES = ['organization', 'provider', 'outpatientVisit', 'inpatientVisit', 'order'] as const;
 
-export function seedStore(store: Store, catalog: Catalog, seed: number, visits: number): number {
+export function seedStore(store: Store, catalog: Catalog, seed: number, visits: number, kind: 'hospital' | 'regional' = 'hospital'): number {
   if (visits <= 0) return 0;
-  const mark = `seed:${seed}:${visits}`;
+  // a regional platform holds WS/T 483 health-record documents, a hospital one WS/T 500 documents
+  const family = kind === 'regional' ? 'wst483' : 'wst500';
+  const mark = kind === 'regional' ? `seed:${seed}:${visits}:regional` : `seed:${seed}:${visits}`;
   if (store.meta('seeded') === mark) return 0;
   const rows: { entity: string; key: string; data: Row }[] = [];
   const add = (entity: string, data: Row): void => {
@@ -52,10 +54,10 @@ export function seedStore(store: Store, catalog: Catalog, seed: number, visits: 
     const de = catalog.entities.get('document');
     if (!de) continue;
     catalog.documents.forEach((t, idx) => {
-      if (t.family !== 'wst500') return;
+      if (t.family !== family) return;
       add('document', {
         ...sampleEntityValues(de, vs * 100 + idx, { omit: ['content'] }),
-        documentId: `SEED${seed}V${i + 1}-${t.code}`, typeCode: t.code, typeName: t.title,
+        documentId: `SEED${seed}V${i + 1}-${t.code}`, typeCode: t.typeCode ?? t.code, typeName: t.title,
         patientId, patientName: v.patient.name, inpatientNo: v.visit.inpatientNo, outpatientNo: v.visit.outpatientNo,
         idCardNo: v.patient.idCard, orgCode: v.org.code, orgName: v.org.name, deptId: v.dept.code,
         authorId: v.clinician.id, authorName: v.clinician.name, effectiveTime: v.documentTime,

@@ -63,9 +63,10 @@ function sendText(res: ServerResponse, status: number, text: string, extra: Reco
 
 export async function startPlatform(opts: PlatformOptions = {}): Promise<RunningPlatform> {
   const catalog = opts.catalog ?? loadCatalog();
-  const faults = new ActiveFaults(opts.faults ?? [], catalog);
+  const kind = opts.kind ?? 'hospital';
+  const faults = new ActiveFaults(opts.faults ?? [], catalog, kind);
   const bindings = bindingsOf(opts);
-  const index = compileCatalog(catalog);
+  const index = compileCatalog(catalog, kind);
   const store = new Store(opts.db === ':memory:' ? undefined : opts.db);
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const latency = faults.has('slow') ? Math.max(0, opts.latencyMs ?? 1500) : 0;
@@ -73,7 +74,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Running
   const ctx: HandlerContext = { index, store, responder: new Responder(), faults, materialise: materialiser(store, catalog) };
   let seededCount = 0;
   try {
-    seededCount = seedStore(store, catalog, opts.seed ?? 1, opts.seedVisits ?? 3);
+    seededCount = seedStore(store, catalog, opts.seed ?? 1, opts.seedVisits ?? 3, kind);
   } catch (e) {
     store.close();
     throw e;
@@ -111,7 +112,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Running
         // cpu and served let a benchmark compute CPU time per request on a shared machine
         const cpu = process.cpuUsage();
         const body = JSON.stringify({
-          status: closing ? 'closing' : 'ok', version: TOOL_VERSION, catalog: catalog.version, records: store.count(), seeded: seededCount,
+          status: closing ? 'closing' : 'ok', version: TOOL_VERSION, catalog: catalog.version, kind, records: store.count(), seeded: seededCount,
           faults: [...faults.on], inflight, served, cpuUs: cpu.user + cpu.system,
         });
         send(res, closing ? 503 : 200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(body)) }, body);

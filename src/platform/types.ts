@@ -13,6 +13,7 @@ export interface PlatformOptions {
   faults?: string[];
   /** deterministic seed data (default 1) */
   seed?: number;
+  /** which services it serves: WS/T 846 (catalog.services, default) or WS/T 790 (catalog.regionalServices); seeded documents follow (WS/T 500 / WS/T 483) */
   kind?: 'hospital' | 'regional';
   /** request log lines; default silent */
   log?: (line: string) => void;

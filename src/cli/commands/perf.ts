@@ -120,7 +120,7 @@ export const registerperf: RegisterCommand = (program, setExit) => {
   program
     .command('perf')
     .description('运行性能: run only the performance profile of a plan against a platform (or export it as a k6 script)')
-    .option('--plan <plan>', 'built-in plan (hospital-5a …) or a plan file', undefined)
+    .option('--plan <plan>', 'built-in plan (hospital-3 … hospital-5a, regional-3 … regional-5a) or a plan file; default hospital-5a', undefined)
     .option('--target <url>', 'platform endpoint URL, e.g. http://127.0.0.1:18080/soap11')
     .option('--binding <kind>', 'soap11 | soap12 | http (default soap11)')
     .option('--config <file>', 'site config (YAML/JSON): plan, target, binding, headers')

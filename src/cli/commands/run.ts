@@ -31,7 +31,7 @@ export const registerrun: RegisterCommand = (program, setExit) => {
   program
     .command('run')
     .description('run the quantitative test against a platform (对平台执行定量测试)')
-    .option('--plan <plan>', 'built-in plan (hospital-3 … hospital-5a) or a plan file (YAML/JSON); default hospital-5a')
+    .option('--plan <plan>', 'built-in plan (hospital-3 … hospital-5a, regional-3 … regional-5a) or a plan file (YAML/JSON); default hospital-5a')
     .option('--target <url>', 'endpoint URL of the platform')
     .option('--binding <kind>', 'soap11 (default), soap12 or http', choice(['soap11', 'soap12', 'http'] as const))
     .option('--config <file>', 'site config (YAML/JSON): target, binding details, TLS, auth, keys, selections, dataset exports')

@@ -25,6 +25,11 @@ function faultList(v: string): string[] {
   return names;
 }
 
+function platformKind(v: string): 'hospital' | 'regional' {
+  if (v !== 'hospital' && v !== 'regional') throw new InvalidArgumentError('expected hospital or regional');
+  return v;
+}
+
 /** --binding takes inline JSON/YAML or a file holding it (the `binding:` object of a plan). */
 function bindingOption(v: string): NonNullable<PlatformOptions['binding']> {
   const text = existsSync(v) ? readFileSync(v, 'utf8') : v;
@@ -53,6 +58,7 @@ interface ServeCliOptions {
   listFaults?: boolean;
   plan: string;
   json?: boolean;
+  kind: 'hospital' | 'regional';
 }
 
 function listFaults(planName: string, json: boolean): void {
@@ -77,7 +83,7 @@ function listFaults(planName: string, json: boolean): void {
 export const registerserve: RegisterCommand = (program, setExit) => {
   program
     .command('serve')
-    .description('run the reference platform: all interaction services over SOAP 1.1/1.2 and HTTP, SQLite storage, fault profiles (参考平台)')
+    .description('run the reference platform (hospital or regional): all interaction services over SOAP 1.1/1.2 and HTTP, SQLite storage, fault profiles (参考平台)')
     .option('--port <n>', 'port (0 = any free port)', port, 18080)
     .option('--host <addr>', 'address to listen on', '127.0.0.1')
     .option('--db <file>', 'SQLite database file (default: in memory, lost on exit)')
@@ -89,7 +95,8 @@ export const registerserve: RegisterCommand = (program, setExit) => {
     .option('--log <file>', 'append the request log to this file instead of stderr')
     .option('--quiet', 'no request log')
     .option('--list-faults', 'list the fault profiles and the cases each must make fail, then exit')
-    .option('--plan <name>', 'plan for --list-faults', 'hospital-5a')
+    .option('--kind <kind>', 'hospital: the WS/T 846 services and WS/T 500 seed documents; regional: the WS/T 790 services (EHR-PL) and WS/T 483 documents', platformKind, 'hospital')
+    .option('--plan <name>', 'plan for --list-faults (hospital-3 … hospital-5a, regional-3 … regional-5a)', 'hospital-5a')
     .option('--json', 'with --list-faults: print JSON')
     .action(async (raw: Omit<ServeCliOptions, 'binding'> & { binding?: string }) => {
       if (raw.listFaults) {
@@ -103,7 +110,7 @@ export const registerserve: RegisterCommand = (program, setExit) => {
         throw new UsageError(`--binding: ${e instanceof Error ? e.message : String(e)}`);
       }
       const logLine = raw.quiet ? undefined : raw.log ? (l: string) => appendFileSync(raw.log!, `${l}\n`) : (l: string) => process.stderr.write(`${l}\n`);
-      const opts: PlatformOptions = { port: raw.port, host: raw.host, seed: raw.seed, seedVisits: raw.seedVisits };
+      const opts: PlatformOptions = { port: raw.port, host: raw.host, seed: raw.seed, seedVisits: raw.seedVisits, kind: raw.kind };
       if (raw.db !== undefined) opts.db = raw.db;
       if (raw.faults) opts.faults = raw.faults;
       if (binding) opts.binding = binding;

@@ -41,7 +41,7 @@ export const registervalidate: RegisterCommand = (program, setExit) => {
     .description('validate shared documents, V3 messages and test packages offline (离线校验共享文档、交互消息与测试包)')
     .argument('<inputs...>', 'files, folders (recursive, *.xml and *.zip) or .zip packages')
     .option('--json', 'print the report as JSON ({files, layers})')
-    .option('--plan <name>', 'check the package against a level plan (hospital-3 … hospital-5a)')
+    .option('--plan <name>', 'check the package against a level plan (hospital-3 … hospital-5a, regional-3 … regional-5a)')
     .option('--schemas <dir>', 'document schema set to use instead of CDA-CN; a plain HL7 CDA R2 set is reported as information beside CDA-CN')
     .option('--lang <lang>', 'language of messages and hints: zh or en', lang, 'zh' as Lang)
     .option('--max-bytes <n>', 'refuse files larger than this many bytes (default 52428800)', positiveInt)
