@@ -33,6 +33,11 @@ export type LayerFailures = Map<string, string>;
 type CatalogState = { catalog: Catalog } | { error: string };
 const catalogs = new Map<string, CatalogState>();
 
+/** Use this catalogue for runs without their own (a worker thread, from the main thread's snapshot). */
+export function useCatalog(catalog: Catalog): void {
+  catalogs.set('', { catalog });
+}
+
 export function catalogFor(opts: { catalog?: Catalog }): CatalogState {
   if (opts.catalog) return { catalog: opts.catalog };
   const have = catalogs.get('');

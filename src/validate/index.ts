@@ -7,13 +7,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { serialize } from 'node:v8';
 import type { Catalog, PlanDef } from '../catalog/types.js';
 import type { Finding } from '../findings/types.js';
 import { DEFAULT_MAX_BYTES } from '../xml/parse.js';
 import { catalogFor, judge, manifest, validateOne, type LayerFailures } from './file.js';
 import { collectInputs, DEFAULT_ZIP_LIMITS, type InputItem } from './inputs.js';
 import { runPackage } from './layers/package.js';
-import { ValidatorPool, workerScript, type PoolReply } from './pool.js';
+import { ValidatorPool, workerScript, type PoolReply, type WorkerStart } from './pool.js';
 import { finding } from './rules.js';
 import type { DocumentSummary, FileOutcome, FileResult, ValidateOptions, ValidateTextOptions, ValidationReport } from './types.js';
 
@@ -125,7 +126,7 @@ export async function validateFiles(paths: string[], opts: ValidateOptions = {})
       if (!pool && script && wanted > 0) {
         buffered.push({ index: i, item });
         if (buffered.length >= threshold) {
-          pool = new ValidatorPool(script, wanted);
+          pool = new ValidatorPool(script, wanted, undefined, workerStart(opts));
           for (const b of buffered.splice(0)) dispatch(b.index, b.item);
         }
         continue;
@@ -161,6 +162,26 @@ export async function validateFiles(paths: string[], opts: ValidateOptions = {})
     if (cov) files.push(cov);
   }
   return { files, layers: manifest(opts, failures) };
+}
+
+/** The catalogue snapshot and schema choice the workers start with (no snapshot when the catalogue failed: each worker then says why itself). */
+function workerStart(opts: ValidateOptions): WorkerStart {
+  const start: WorkerStart = {};
+  const cat = catalogFor(opts);
+  if (!('error' in cat)) start.catalog = catalogSnapshot(cat.catalog);
+  if (opts.schemas !== undefined) start.schemas = opts.schemas;
+  return start;
+}
+
+const snapshots = new WeakMap<Catalog, Uint8Array>();
+
+function catalogSnapshot(catalog: Catalog): Uint8Array {
+  let s = snapshots.get(catalog);
+  if (!s) {
+    s = serialize(catalog);
+    snapshots.set(catalog, s);
+  }
+  return s;
 }
 
 function jobOpts(opts: ValidateOptions): Pick<ValidateOptions, 'schemas' | 'maxBytes' | 'maxDepth'> {

@@ -6,8 +6,8 @@ import { PROJECT_ROOT } from '../version.js';
 import type { FileOutcome, ValidateOptions } from './types.js';
 
 /**
- * A fixed pool of validation worker threads. Each worker keeps its own catalogue and compiled
- * schemas (libxml2-wasm instances are per thread). A worker that crashes or exceeds the per-file
+ * A fixed pool of validation worker threads. Each worker keeps its own catalogue (from the main
+ * thread's snapshot) and compiled schemas (libxml2-wasm instances are per thread). A worker that crashes or exceeds the per-file
  * time limit is terminated and replaced; its file gets an internal-error outcome instead of
  * stopping the run.
  */
@@ -20,6 +20,16 @@ export interface PoolJob {
   /** zip entry bytes (transferred) */
   bytes?: Uint8Array;
   opts: Pick<ValidateOptions, 'schemas' | 'maxBytes' | 'maxDepth'>;
+}
+
+/**
+ * What every worker gets at start (workerData): the main thread's catalogue as a v8 snapshot
+ * (deserialising it costs a tenth of loading and checking the catalogue files again) and the
+ * --schemas value, so the worker compiles its schema sets before the first file arrives.
+ */
+export interface WorkerStart {
+  catalog?: Uint8Array;
+  schemas?: string;
 }
 
 export type PoolReply =
@@ -48,13 +58,13 @@ export class ValidatorPool {
   private readonly queue: { job: PoolJob; resolve: (r: PoolReply) => void }[] = [];
   private closed = false;
 
-  constructor(private readonly script: string, readonly size: number, private readonly timeoutMs = 120_000) {
+  constructor(private readonly script: string, readonly size: number, private readonly timeoutMs = 120_000, private readonly start: WorkerStart = {}) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
   }
 
   private spawn(): Slot {
     // the worker's heap is bounded so that one hostile file cannot take the machine with it
-    const worker = new Worker(this.script, { resourceLimits: { maxOldGenerationSizeMb: 512 } });
+    const worker = new Worker(this.script, { workerData: this.start, resourceLimits: { maxOldGenerationSizeMb: 512 } });
     const slot: Slot = { worker };
     worker.on('message', (reply: PoolReply) => {
       const cur = slot.job;

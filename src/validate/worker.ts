@@ -1,16 +1,24 @@
 import { readFileSync } from 'node:fs';
-import { parentPort } from 'node:worker_threads';
-import { validateOne, type LayerFailures } from './file.js';
-import type { PoolJob, PoolReply } from './pool.js';
+import { deserialize } from 'node:v8';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Catalog } from '../catalog/types.js';
+import { useCatalog, validateOne, type LayerFailures } from './file.js';
+import { xsdSets } from './layers/xsd.js';
+import type { PoolJob, PoolReply, WorkerStart } from './pool.js';
 
 /**
- * A validation worker: loads the catalogue and compiles the schema sets on first use (once
- * per thread), then validates files as the pool hands them over. Files on disk are read here,
- * so their bytes never cross threads; zip entries arrive as transferred buffers.
+ * A validation worker: takes the catalogue from the main thread's snapshot (or loads it when
+ * there is none), compiles the run's schema sets at once (once per thread), then validates
+ * files as the pool hands them over. Files on disk are read here, so their bytes never cross
+ * threads; zip entries arrive as transferred buffers.
  */
 
 if (!parentPort) throw new Error('worker.ts runs as a worker thread only');
 const port = parentPort;
+const start = (workerData ?? {}) as WorkerStart;
+if (start.catalog) useCatalog(deserialize(start.catalog) as Catalog);
+// never throws: a schema set that fails to load is reported per file by the XSD layer
+xsdSets(start.schemas);
 
 port.on('message', (job: PoolJob) => {
   const failures: LayerFailures = new Map();
