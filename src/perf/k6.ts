@@ -18,24 +18,17 @@
  *                   keys of register/add), __RUN__ (keys of the records setup() registers, so
  *                   queries ask for keys that exist).
  */
-import type { Catalog, PerformanceProfile, PlanDef } from '../catalog/types.js';
 import { buildRequest } from '../samples/message.js';
 import { sampleEntityValues } from '../samples/message-values.js';
 import type { Binding } from '../transport/binding.js';
 import { wrapRequest } from '../transport/envelope.js';
 import { openConnections } from './generator.js';
-import { DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT_MS, resolveStages } from './profile.js';
+import { DEFAULT_POOL_SIZE, DEFAULT_TIMEOUT_MS, resolveStages, type ProfileTarget } from './profile.js';
 import { keyFields, PerfConfigError, serviceLoad, type ServiceLoad } from './requests.js';
 import { parseThreshold } from './thresholds.js';
 
-export interface K6ExportOptions {
-  plan: PlanDef;
-  catalog: Catalog;
-  binding: Binding;
-  /** endpoint URL; the script reads HUTONG_TARGET first */
-  target: string;
-  mode?: 'plan' | 'short';
-  profile?: PerformanceProfile;
+/** `target`: the script reads HUTONG_TARGET first. */
+export interface K6ExportOptions extends ProfileTarget {
   /** distinct request bodies embedded per stage (default 20) */
   variants?: number;
 }

@@ -46,7 +46,8 @@ export const DEFAULT_SHORT: Required<NonNullable<PerformanceProfile['short']>> =
 };
 const SETUP_CONCURRENCY = 4;
 
-export interface RunProfileOptions {
+/** What both running a profile and exporting it (k6) start from: a plan's load against one endpoint. */
+export interface ProfileTarget {
   plan: PlanDef;
   catalog: Catalog;
   binding: Binding;
@@ -55,6 +56,9 @@ export interface RunProfileOptions {
   mode?: 'plan' | 'short';
   /** replaces plan.performance (hutong perf --profile FILE) */
   profile?: PerformanceProfile;
+}
+
+export interface RunProfileOptions extends ProfileTarget {
   tls?: TlsOptions;
   auth?: AuthOptions;
   signal?: AbortSignal;
@@ -76,6 +80,26 @@ export interface ResolvedStage {
   stage: Stage;
   /** thresholds as they will be judged; scaledFrom when mode short rescaled an rps bound */
   thresholds: { expr: string; scaledFrom?: string }[];
+}
+
+/**
+ * mode short, either model: warm-up and duration capped by the profile's `short` section, the
+ * load (users or rate) by `maxLoad`; `factor` is how much the load shrank (rps bounds scale by it).
+ */
+function shorten(
+  warmupS: number,
+  durationS: number,
+  load: number,
+  maxLoad: number,
+  short: { warmupSeconds: number; durationSeconds: number },
+): { warmupS: number; durationS: number; load: number; factor: number } {
+  const capped = Math.min(load, maxLoad);
+  return {
+    warmupS: Math.min(warmupS, short.warmupSeconds),
+    durationS: Math.min(durationS, short.durationSeconds),
+    load: capped,
+    factor: capped / load,
+  };
 }
 
 function fmt(x: number): string {
@@ -100,11 +124,7 @@ export function resolveStages(profile: PerformanceProfile, mode: 'plan' | 'short
       let users = def.users;
       let think = def.thinkTimeMs;
       if (mode === 'short') {
-        warmupS = Math.min(warmupS, short.warmupSeconds);
-        durationS = Math.min(durationS, short.durationSeconds);
-        const u = Math.min(users, short.maxUsers);
-        factor = u / users;
-        users = u;
+        ({ warmupS, durationS, load: users, factor } = shorten(warmupS, durationS, users, short.maxUsers, short));
         const cap = short.maxThinkTimeMs;
         if (think !== undefined) think = typeof think === 'number' ? Math.min(think, cap) : [Math.min(think[0], cap), Math.min(think[1], cap)];
       }
@@ -114,13 +134,7 @@ export function resolveStages(profile: PerformanceProfile, mode: 'plan' | 'short
       if (!(typeof def.rate === 'number' && def.rate > 0)) throw new PerfConfigError(`${where}: an open-model stage needs rate > 0`);
       if (def.users !== undefined) throw new PerfConfigError(`${where}: an open-model stage has rate, not users`);
       let rate = def.rate;
-      if (mode === 'short') {
-        warmupS = Math.min(warmupS, short.warmupSeconds);
-        durationS = Math.min(durationS, short.durationSeconds);
-        const r = Math.min(rate, short.maxRate);
-        factor = r / rate;
-        rate = r;
-      }
+      if (mode === 'short') ({ warmupS, durationS, load: rate, factor } = shorten(warmupS, durationS, rate, short.maxRate, short));
       stage = { name: def.name, model: 'open', rate, warmupS, durationS };
       if (def.maxConnections !== undefined) stage.maxConnections = def.maxConnections;
       if (def.expectedLatencyMs !== undefined) stage.expectedLatencyMs = def.expectedLatencyMs;

@@ -13,6 +13,7 @@
 import type { Catalog, EntityDef, ServiceDef } from '../catalog/types.js';
 import { buildRequest } from '../samples/message.js';
 import { sampleEntityValues } from '../samples/message-values.js';
+import { nowTs } from '../samples/synth.js';
 import type { Binding } from '../transport/binding.js';
 import { wrapRequest } from '../transport/envelope.js';
 import type { RequestSpec } from './types.js';
@@ -67,23 +68,8 @@ export interface BuiltRequest {
   expectRecords: boolean;
 }
 
-function pad(n: number, w: number): string {
-  return String(n).padStart(w, '0');
-}
-
-/** HL7 TS of now, cached per second: building thousands of requests a second must stay cheap. */
-let tsSecond = -1;
-let tsText = '';
-export function creationTime(): string {
-  const now = Date.now();
-  const sec = Math.floor(now / 1000);
-  if (sec !== tsSecond) {
-    const d = new Date(now + 8 * 3600_000); // Beijing time, as platforms log
-    tsText = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1, 2)}${pad(d.getUTCDate(), 2)}${pad(d.getUTCHours(), 2)}${pad(d.getUTCMinutes(), 2)}${pad(d.getUTCSeconds(), 2)}`;
-    tsSecond = sec;
-  }
-  return tsText;
-}
+/** HL7 TS of now (Beijing time, cached per second) for a request's creationTime. */
+export const creationTime = nowTs;
 
 export interface RequestBuilderOptions {
   binding: Binding;

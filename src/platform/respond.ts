@@ -1,5 +1,6 @@
 import type { EntityDef, ServiceDef } from '../catalog/types.js';
 import { buildAck, buildQueryResponse, type AckType } from '../samples/message.js';
+import { nowTs } from '../samples/synth.js';
 import { escapeAttr } from '../xml/node.js';
 
 /**
@@ -49,20 +50,6 @@ function fill(t: Template, f: Fill): string {
 
 const MAX_CACHE = 5000;
 
-/** HL7 TS of now (local time, second precision), computed once per second. */
-let tsSecond = -1;
-let tsText = '';
-export function nowTs(): string {
-  const ms = Date.now();
-  const s = Math.floor(ms / 1000);
-  if (s !== tsSecond) {
-    tsSecond = s;
-    const d = new Date(ms);
-    const p = (n: number): string => String(n).padStart(2, '0');
-    tsText = `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-  }
-  return tsText;
-}
 
 export class Responder {
   private readonly cache = new Map<string, Template>();

@@ -23,6 +23,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/types.js';
 import { decodeXmlText, lexXml, localName, looksLikeXml } from './xml-lex.js';
+import { mapStrings } from './map-strings.js';
 
 export type MaskKind = 'name' | 'id' | 'phone';
 
@@ -177,17 +178,7 @@ export class Masker {
 
   /** Deep copy of JSON-like data with every string masked. */
   deep<T>(value: T): T {
-    const walk = (v: unknown): unknown => {
-      if (typeof v === 'string') return this.text(v);
-      if (Array.isArray(v)) return v.map(walk);
-      if (v !== null && typeof v === 'object') {
-        const o: Record<string, unknown> = {};
-        for (const [k, x] of Object.entries(v as Record<string, unknown>)) o[k] = walk(x);
-        return o;
-      }
-      return v;
-    };
-    return walk(value) as T;
+    return mapStrings(value, (s) => this.text(s));
   }
 
   private pairs(): [string, string][] {

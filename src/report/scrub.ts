@@ -12,6 +12,7 @@
  */
 import { REDACTED } from '../transport/index.js';
 import type { SecretRegistry } from '../run/secrets.js';
+import { mapStrings } from './map-strings.js';
 
 const SECRET_NAME = String.raw`(?:password|passwd|passwort|pwd|secret|client[_-]?secret|token|access[_-]?token|refresh[_-]?token|id[_-]?token|auth[_-]?token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|authorization|cookie|x-api-key|x-auth-token|x-access-token|sessionid|session[_-]?id)`;
 const HEADER_NAMES = String.raw`(?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|x-auth-token|x-access-token|api-key|apikey|x-token|token)`;
@@ -55,17 +56,7 @@ export class SecretScrubber {
 
   /** Deep copy of JSON-like data with every string (keys included) scrubbed. */
   deep<T>(value: T): T {
-    const walk = (v: unknown): unknown => {
-      if (typeof v === 'string') return this.text(v);
-      if (Array.isArray(v)) return v.map(walk);
-      if (v !== null && typeof v === 'object') {
-        const o: Record<string, unknown> = {};
-        for (const [k, x] of Object.entries(v as Record<string, unknown>)) o[this.text(k)] = walk(x);
-        return o;
-      }
-      return v;
-    };
-    return walk(value) as T;
+    return mapStrings(value, (s) => this.text(s), { keys: true });
   }
 
   /** Registered values still present (final check of rendered output). */

@@ -169,6 +169,25 @@ export function ymdhms(t: number): string {
   return `${ymd(t)}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
 }
 
+/** Beijing time (UTC+8): Chinese platforms write and log creationTime in it, whatever the host's zone. */
+const BEIJING_OFFSET_MS = 8 * 3600_000;
+let nowSecond = -1;
+let nowText = '';
+
+/**
+ * HL7 TS (YYYYMMDDhhmmss) of now in Beijing time, for a message's creationTime. Cached per
+ * second: the load generator and the reference platform build thousands of messages a second.
+ */
+export function nowTs(): string {
+  const now = Date.now();
+  const sec = Math.floor(now / 1000);
+  if (sec !== nowSecond) {
+    nowText = ymdhms(now + BEIJING_OFFSET_MS);
+    nowSecond = sec;
+  }
+  return nowText;
+}
+
 /** hhmmss */
 export function hms(t: number): string {
   const d = new Date(t);

@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { type CliResult, runCli } from '../helpers/cli.js';
 import { displayWidth, renderTable } from '../../src/cli/table.js';
 import { loadCatalog } from '../../src/catalog/index.js';
 
-/** Run the CLI in-process, capturing stdout and stderr. */
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const w1 = process.stdout.write.bind(process.stdout);
-  const w2 = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => { out.push(String(s)); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array) => { err.push(String(s)); return true; }) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'hutong', 'catalog', ...args]);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-}
+const run = (...args: string[]): Promise<CliResult> => runCli(['catalog', ...args]);
 
 /** Table body lines (after the header and the rule, before the count line). */
 function bodyLines(out: string): string[] {
@@ -37,14 +22,14 @@ describe('hutong catalog <listing>', () => {
   ])('%s prints a table with codes and Chinese names', async (what, code, zh) => {
     const r = await run(what);
     expect(r.code).toBe(0);
-    const row = r.out.split('\n').find((l) => l.startsWith(code + ' '));
-    expect(row, r.out.slice(0, 400)).toBeDefined();
+    const row = r.stdout.split('\n').find((l) => l.startsWith(code + ' '));
+    expect(row, r.stdout.slice(0, 400)).toBeDefined();
     expect(row).toContain(zh);
   });
 
   it('pads by display width, so columns line up after Chinese text', async () => {
     const r = await run('documents');
-    const lines = r.out.trimEnd().split('\n').slice(0, -1);
+    const lines = r.stdout.trimEnd().split('\n').slice(0, -1);
     // the third column (standard) starts at the same display column on every line
     const starts = lines.filter((l) => !l.startsWith('-')).map((l) => displayWidth(l.slice(0, l.indexOf('WS/T') === -1 ? l.indexOf('标准') : l.indexOf('WS/T'))));
     expect(new Set(starts).size).toBe(1);
@@ -54,21 +39,21 @@ describe('hutong catalog <listing>', () => {
     const c = loadCatalog();
     const r = await run('elements', '--json');
     expect(r.code).toBe(0);
-    const items = JSON.parse(r.out) as { de: string; aliases: string[]; source: { standard: string } }[];
+    const items = JSON.parse(r.stdout) as { de: string; aliases: string[]; source: { standard: string } }[];
     expect(items).toHaveLength(c.dataElements.size);
     expect(items.find((x) => x.de === 'DE02.01.040.00')).toEqual(c.dataElements.get('DE02.01.040.00'));
-    const vs = JSON.parse((await run('valuesets', '--json')).out) as { oid: string; concepts: unknown[] }[];
+    const vs = JSON.parse((await run('valuesets', '--json')).stdout) as { oid: string; concepts: unknown[] }[];
     expect(vs.find((v) => v.oid === '2.16.156.10011.2.3.3.3')?.concepts).toHaveLength(56);
   });
 
   it('--search keeps the entries mentioning the text in any field', async () => {
     const r = await run('valuesets', '--search', '男性', '--json');
-    expect((JSON.parse(r.out) as { oid: string }[]).map((v) => v.oid)).toEqual(['2.16.156.10011.2.3.3.4']);
+    expect((JSON.parse(r.stdout) as { oid: string }[]).map((v) => v.oid)).toEqual(['2.16.156.10011.2.3.3.4']);
     const t = await run('elements', '--search', 'de02.01.040');
-    expect(bodyLines(t.out)).toHaveLength(1);
-    expect(t.out).toContain('matching "de02.01.040"');
+    expect(bodyLines(t.stdout)).toHaveLength(1);
+    expect(t.stdout).toContain('matching "de02.01.040"');
     const none = await run('services', '--search', 'no such thing at all', '--json');
-    expect(JSON.parse(none.out)).toEqual([]);
+    expect(JSON.parse(none.stdout)).toEqual([]);
   });
 });
 
@@ -77,7 +62,7 @@ describe('hutong catalog coverage', () => {
     const c = loadCatalog();
     const r = await run('coverage', '--json');
     expect(r.code).toBe(0);
-    const rows = JSON.parse(r.out) as { standard: string; encoded: number; of?: number; detail: string }[];
+    const rows = JSON.parse(r.stdout) as { standard: string; encoded: number; of?: number; detail: string }[];
     const row = (s: string) => rows.find((x) => x.standard === s)!;
     const withEntries = c.documents.filter((d) => d.family === 'wst500' && d.depth === 'full' && d.sections.some((s) => s.entries.length > 0)).length;
     expect(row('WS/T 500-2016')).toMatchObject({ encoded: withEntries, of: 53 });
@@ -94,8 +79,8 @@ describe('hutong catalog coverage', () => {
   it('prints a table with n/total and the load time', async () => {
     const r = await run('coverage');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/WS\/T 500-2016\s+共享文档 documents with entries\s+\d+\/53/);
-    expect(r.out).toMatch(/catalogue [0-9a-f]{12}: \d+ files, loaded in \d+ ms/);
+    expect(r.stdout).toMatch(/WS\/T 500-2016\s+共享文档 documents with entries\s+\d+\/53/);
+    expect(r.stdout).toMatch(/catalogue [0-9a-f]{12}: \d+ files, loaded in \d+ ms/);
   });
 });
 

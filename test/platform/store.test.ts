@@ -10,6 +10,20 @@ import { call, catalog, service, transportFor, values } from './helpers.js';
 const dir = mkdtempSync(join(tmpdir(), 'hutong-platform-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The database file opened read-only for `fn`, closed afterwards even when an assertion fails. */
+function withDb(db: string, fn: (check: Database.Database) => void): void {
+  const check = new Database(db, { readonly: true });
+  try {
+    fn(check);
+  } finally {
+    check.close();
+  }
+}
+
+function expectIntact(check: Database.Database): void {
+  expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+}
+
 describe('persistence', () => {
   it('what was registered stays registered across a restart (--db)', async () => {
     const db = join(dir, 'restart.sqlite');
@@ -33,12 +47,7 @@ describe('persistence', () => {
       await t.close();
       await p.close();
     }
-    const check = new Database(db, { readonly: true });
-    try {
-      expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
-    } finally {
-      check.close();
-    }
+    withDb(db, expectIntact);
   });
 
   it('seeds deterministic data once per database, documents built on first retrieval', async () => {
@@ -88,13 +97,10 @@ describe('concurrency', () => {
       await t.close();
       await p.close();
     }
-    const check = new Database(db, { readonly: true });
-    try {
-      expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    withDb(db, (check) => {
+      expectIntact(check);
       expect((check.prepare("SELECT count(*) AS n FROM records WHERE entity = 'patient'").get() as { n: number }).n).toBe(N);
-    } finally {
-      check.close();
-    }
+    });
   });
 
   it('close() waits for in-flight requests: no acknowledged write is lost', async () => {
@@ -108,13 +114,10 @@ describe('concurrency', () => {
     const done = await Promise.all(pending);
     await t.close();
     const acked = recs.filter((_r, i) => done[i]!.read?.ack?.typeCode === 'AA').map((r) => r.patientId);
-    const check = new Database(db, { readonly: true });
-    try {
+    withDb(db, (check) => {
       const ids = (check.prepare("SELECT key FROM records WHERE entity = 'patient'").all() as { key: string }[]).map((r) => r.key);
       for (const id of acked) expect(ids).toContain(id);
       expect(acked.length).toBeGreaterThan(0);
-    } finally {
-      check.close();
-    }
+    });
   });
 });

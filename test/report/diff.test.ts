@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { diffRecords, diffRuns, parseNoise, type RunDiff } from '../../src/report/index.js';
 import { makeRun } from './fixtures.js';
-import { runCli } from './cli-capture.js';
+import { runCli } from '../helpers/cli.js';
 
 const good = makeRun({ variant: 'pass', runId: 'run-a', hostile: false });
 const bad = makeRun({ variant: 'faulty', runId: 'run-b', hostile: false, startedAt: '2026-12-02T08:00:00.000Z' });

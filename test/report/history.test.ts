@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listRuns, type RunSummary } from '../../src/report/index.js';
 import { makeRun } from './fixtures.js';
-import { runCli } from './cli-capture.js';
+import { runCli } from '../helpers/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'hutong-history-'));
 makeRun({ variant: 'pass', dir: join(root, '20261201-080000'), runId: 'run-1', hostile: false, startedAt: '2026-12-01T08:00:00.000Z' });

@@ -197,7 +197,7 @@ describe('record.html (static checks)', () => {
 
 describe('hutong report', () => {
   it('writes the chosen formats, in English, and exits 0', async () => {
-    const { runCli } = await import('./cli-capture.js');
+    const { runCli } = await import('../helpers/cli.js');
     const { dir } = makeRun({ variant: 'faulty', hostile: false });
     try {
       const r = await runCli(['report', dir, '--format', 'html,junit', '--lang', 'en']);
@@ -213,7 +213,7 @@ describe('hutong report', () => {
   });
 
   it('exits 2 on an unknown format or a folder without a record', async () => {
-    const { runCli } = await import('./cli-capture.js');
+    const { runCli } = await import('../helpers/cli.js');
     expect((await runCli(['report', faulty.dir, '--format', 'pdf'])).code).toBe(2);
     const r = await runCli(['report', '/nonexistent-hutong-run']);
     expect(r.code).toBe(2);

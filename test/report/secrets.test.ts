@@ -37,7 +37,7 @@ describe('secrets never reach a report', () => {
   }
 
   it('hutong report --config scrubs the site config\'s secrets by value', async () => {
-    const { runCli } = await import('./cli-capture.js');
+    const { runCli } = await import('../helpers/cli.js');
     const { writeFileSync } = await import('node:fs');
     const { dir, record } = makeRun({ variant: 'faulty', hostile: false });
     dirs.push(dir);

@@ -13,6 +13,7 @@ import { loadCatalog } from '../../src/catalog/index.js';
 import type { PlanDef } from '../../src/catalog/types.js';
 import { FAULT_PROFILES, startPlatform } from '../../src/platform/index.js';
 import { runPlan } from '../../src/run/index.js';
+import { expectFailsExactly } from '../helpers/faults.js';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 
@@ -46,14 +47,7 @@ describe('fault profiles', () => {
       const p = await startPlatform({ port: 0, faults: [profile.name], ...(profile.name === 'slow' ? { latencyMs: 50 } : {}) });
       try {
         const r = await runPlan({ plan: PLAN_FILE, target: p.urls.soap11, out: join(root, profile.name), perf: 'off', quiet: true, progress: () => {} });
-        const declared = [...profile.failsCases(plan, catalog)].sort();
-        const failed = r.record.cases.filter((c) => c.result === 'fail' || c.result === 'error').map((c) => c.id).sort();
-        expect(failed).toEqual(declared);
-        // nothing else is hidden: any other non-pass case is a skip naming the failed case it needs
-        for (const c of r.record.cases.filter((x) => x.result === 'skip')) {
-          expect(c.reason ?? '').toMatch(/needs|依赖/);
-        }
-        expect(r.exitCode).toBe(declared.length ? 1 : 0);
+        expectFailsExactly(r, profile, plan, catalog);
       } finally {
         await p.close();
       }

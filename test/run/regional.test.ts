@@ -14,9 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadCatalog } from '../../src/catalog/index.js';
 import type { PlanDef } from '../../src/catalog/types.js';
-import { FAULT_PROFILES, startPlatform, type FaultProfile } from '../../src/platform/index.js';
-import { readRecord, runPlan, type RunOutcome } from '../../src/run/index.js';
+import { FAULT_PROFILES, startPlatform } from '../../src/platform/index.js';
+import { readRecord, runPlan } from '../../src/run/index.js';
 import { runCli } from './cli-helper.js';
+import { expectFailsExactly } from '../helpers/faults.js';
 
 const catalog = loadCatalog();
 const regionalCodes = (catalog.regionalServices ?? []).map((s) => s.code);
@@ -28,16 +29,6 @@ const plan: PlanDef = {
   assumptions: [],
   source: { standard: 'hutong test fixture', verified: false },
 } as PlanDef;
-
-/** The assertion of test/run/faults.test.ts: exactly the declared cases fail, every other non-pass is a skip naming what it needs. */
-function expectFailsExactly(r: RunOutcome, profile: FaultProfile, p: PlanDef): string[] {
-  const declared = [...profile.failsCases(p, catalog)].sort();
-  const failed = r.record.cases.filter((c) => c.result === 'fail' || c.result === 'error').map((c) => c.id).sort();
-  expect(failed).toEqual(declared);
-  for (const c of r.record.cases.filter((x) => x.result === 'skip')) expect(c.reason ?? '').toMatch(/needs|依赖/);
-  expect(r.exitCode).toBe(declared.length ? 1 : 0);
-  return declared;
-}
 
 let root: string;
 let planFile: string;
@@ -85,7 +76,7 @@ describe('hutong run, regional plans', () => {
       const p = await startPlatform({ port: 0, kind: 'regional', seedVisits: 0, faults: [profile.name] });
       try {
         const r = await runPlan({ plan: planFile, target: p.urls.soap11, out: join(root, profile.name), perf: 'off', quiet: true, progress: () => {} });
-        const declared = expectFailsExactly(r, profile, plan);
+        const declared = expectFailsExactly(r, profile, plan, catalog);
         expect(declared.length).toBeGreaterThan(0);
         expect(r.exitCode).toBe(1);
       } finally {
