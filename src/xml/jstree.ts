@@ -5,7 +5,7 @@ import { parseCatalogPath, type AttrName, type QName, type RelPath } from './pat
 /**
  * A read-only JavaScript tree of a parsed document for the content layers: built once per
  * file, then every catalogue path is evaluated on it without crossing into libxml2-wasm (each
- * crossing built an XPath context and wrapped every returned node: ~5× the cost of the rules).
+ * XPath call built a context and wrapped every node it returned: most of the layers' time).
  *
  * The text given to buildTree has already passed libxml2's well-formedness check (src/xml
  * parseXml: size and depth limits, no entity declarations), so a plain scanner suffices. What
@@ -253,12 +253,6 @@ export function kids(el: JElement, local: string, ns: string = NS.hl7): JElement
   const out: JElement[] = [];
   for (const c of el.children) if (c.local === local && c.ns === ns) out.push(c);
   return out;
-}
-
-export function firstKid(el: JElement | undefined, local: string, ns: string = NS.hl7): JElement | undefined {
-  if (!el) return undefined;
-  for (const c of el.children) if (c.local === local && c.ns === ns) return c;
-  return undefined;
 }
 
 function stepKids(el: JElement, q: QName): JElement[] {

@@ -5,7 +5,7 @@ import type { Detection } from '../detect.js';
 import { finding, type FindingParams } from '../rules.js';
 import type { Expectation } from '../types.js';
 
-export { elementsJ as elementsOf, firstKid, kids as childrenNamed } from '../../xml/jstree.js';
+export { elementsJ as elementsOf, kids as childrenNamed } from '../../xml/jstree.js';
 
 /** What every content layer gets for one parsed file. */
 export interface LayerContext {
