@@ -44,7 +44,8 @@ import { serviceCases, type SelectedService } from './cases/service.js';
 import { documentCases } from './cases/document.js';
 import { datasetCases } from './cases/dataset.js';
 import { orderCases } from './cases/ordering.js';
-import { transportFindings } from './cases/check.js';
+import { retryFindings, transportFindings } from './cases/check.js';
+import { withRetries } from './retry.js';
 import { CaseBuilder, type CaseContext, type CaseSpec, type SendResult } from './cases/types.js';
 
 export interface RunOptions {
@@ -360,22 +361,38 @@ export async function runPlan(opts: RunOptions): Promise<RunOutcome> {
     catalog, plan, cfg, binding, data, runDir: dir, results,
     services: new Map(servicesOf(catalog, plan).map((s) => [s.code, s] as const)),
     send: async (caseId, service, v3xml, requestId): Promise<SendResult> => {
-      if (!transport) throw new Error('transport not open');
-      const wrapped = wrapRequest(transport.binding, service.code, v3xml);
-      const handle = journal.beginExchange(caseId, service.code, { body: wrapped.body, method: 'POST', url: recordTarget + wrapped.path.replace(/^\//, ''), headers: wrapped.headers });
-      const ex: Exchange = await transport.send(service.code, v3xml, opts.signal ? { signal: opts.signal } : {});
-      const timings: Record<string, number> = { totalMs: ex.timings.totalUs / 1000 };
-      if (ex.timings.connectUs !== undefined) timings.connectMs = ex.timings.connectUs / 1000;
-      if (ex.timings.ttfbUs !== undefined) timings.firstByteMs = ex.timings.ttfbUs / 1000;
-      const ev = handle.end({
-        ...(ex.response ? { response: { body: ex.response.body, status: ex.response.status, headers: ex.response.headers } } : {}),
-        ...(ex.error ? { error: { code: ex.error.kind, message: ex.error.message } } : {}),
-        timings,
+      const tr = transport;
+      if (!tr) throw new Error('transport not open');
+      const wrapped = wrapRequest(tr.binding, service.code, v3xml);
+      // every attempt is its own journaled exchange: on disk before it is sent, its answer (or
+      // why there was none) before the next attempt (retry.ts decides whether there is one)
+      const attempts = await withRetries({
+        retries: cfg.retries, budgetMs: cfg.timeouts.totalMs, ...(opts.signal ? { signal: opts.signal } : {}),
+        attempt: async (timeoutMs) => {
+          const handle = journal.beginExchange(caseId, service.code, { body: wrapped.body, method: 'POST', url: recordTarget + wrapped.path.replace(/^\//, ''), headers: wrapped.headers });
+          const ex: Exchange = await tr.send(service.code, v3xml, { timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) });
+          const timings: Record<string, number> = { totalMs: ex.timings.totalUs / 1000 };
+          if (ex.timings.connectUs !== undefined) timings.connectMs = ex.timings.connectUs / 1000;
+          if (ex.timings.ttfbUs !== undefined) timings.firstByteMs = ex.timings.ttfbUs / 1000;
+          const ev = handle.end({
+            ...(ex.response ? { response: { body: ex.response.body, status: ex.response.status, headers: ex.response.headers } } : {}),
+            ...(ex.error ? { error: { code: ex.error.kind, message: ex.error.message } } : {}),
+            timings,
+          });
+          return { exchange: ex, extra: [ev.request.file, ...(ev.response ? [ev.response.file] : [])] };
+        },
       });
+      const last = attempts[attempts.length - 1]!;
+      const ex = last.exchange;
+      // the platform going away is judged on each exchange's outcome, not on its attempts
       if (ex.error && CONNECT_KINDS.has(ex.error.kind)) streak++;
       else streak = 0;
       if (streak >= UNREACHABLE_STREAK) invalid ??= `the target stopped answering (${streak} connection failures in a row: ${ex.error?.message ?? ''})`;
-      const res: SendResult = { exchange: ex, requestId, findings: transportFindings(ex), evidence: [ev.request.file, ...(ev.response ? [ev.response.file] : [])] };
+      const res: SendResult = {
+        exchange: ex, requestId,
+        findings: [...retryFindings(attempts), ...transportFindings(ex, attempts.length)],
+        evidence: attempts.flatMap((a) => a.extra),
+      };
       if (ex.v3xml !== undefined) {
         res.v3 = ex.v3xml;
         try { res.read = readMessage(ex.v3xml, { service }); } catch { /* unparseable: the validator says why */ }

@@ -16,6 +16,12 @@ export interface MiniPlatform {
   requests: { action: string; path: string }[];
   /** make one service misbehave */
   breakService: Map<string, 'http-500' | 'ae'>;
+  /** action -> how many of its next requests get a TCP reset instead of an answer */
+  resetFirst: Map<string, number>;
+  /** requests answered with a reset, by action */
+  resets: string[];
+  /** called with each request's action before it is answered (a test may interrupt the run there) */
+  onRequest?: (action: string) => void;
   close(): Promise<void>;
 }
 
@@ -27,6 +33,8 @@ export async function startMiniPlatform(catalog: Catalog = loadCatalog()): Promi
   const creators = new Set(catalog.services.filter((s) => s.pattern === 'register' || s.pattern === 'add').map((s) => s.entity));
   const requests: MiniPlatform['requests'] = [];
   const breakService: MiniPlatform['breakService'] = new Map();
+  const resetFirst: MiniPlatform['resetFirst'] = new Map();
+  const resets: string[] = [];
   let n = 0;
 
   const answer = (s: ServiceDef, v3: string): string | { fault: true } => {
@@ -66,6 +74,15 @@ export async function startMiniPlatform(catalog: Catalog = loadCatalog()): Promi
       let out;
       if ('error' in r) out = writeResponse(b, r.error);
       else {
+        const left = resetFirst.get(r.action) ?? 0;
+        if (left > 0) {
+          // what a crashing worker or an overloaded balancer does: RST, no response at all
+          resetFirst.set(r.action, left - 1);
+          resets.push(r.action);
+          req.socket.resetAndDestroy();
+          return;
+        }
+        self.onRequest?.(r.action);
         requests.push({ action: r.action, path });
         const s = catalog.services.find((x) => x.code === r.action);
         const a = s ? answer(s, r.v3xml) : { fault: true as const };
@@ -77,9 +94,10 @@ export async function startMiniPlatform(catalog: Catalog = loadCatalog()): Promi
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   const base = `http://127.0.0.1:${port}`;
-  return {
+  const self: MiniPlatform = {
     urls: { soap11: `${base}/soap11`, soap12: `${base}/soap12`, http: `${base}/http` },
-    requests, breakService,
+    requests, breakService, resetFirst, resets,
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
+  return self;
 }

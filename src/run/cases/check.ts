@@ -9,9 +9,13 @@ import { validateText } from '../../validate/index.js';
 import { finding } from '../../validate/rules.js';
 import type { Expectation } from '../../validate/types.js';
 import type { Values } from './data.js';
+import type { Attempt } from '../retry.js';
 
-/** HT-TX-* findings for an exchange that did not bring back a V3 message cleanly. */
-export function transportFindings(ex: Exchange): Finding[] {
+/**
+ * HT-TX-* findings for an exchange that did not bring back a V3 message cleanly; `attempts`
+ * (site config retries) is said in the reason when there was more than one.
+ */
+export function transportFindings(ex: Exchange, attempts = 1): Finding[] {
   const out: Finding[] = [];
   const e = ex.error;
   const status = ex.response?.status;
@@ -19,7 +23,7 @@ export function transportFindings(ex: Exchange): Finding[] {
     if (e.kind === 'soap-fault') out.push(finding('HT-TX-FAULT', { reason: ex.fault?.reason ?? e.message }));
     else if (e.kind === 'http-status') out.push(finding('HT-TX-STATUS', { status: status ?? '?', reason: e.message }));
     else if (e.kind === 'bad-envelope' || e.kind === 'no-body') out.push(finding('HT-TX-BODY', { reason: e.message }));
-    else out.push(finding('HT-TX-ERROR', { kind: e.kind, reason: e.message }));
+    else out.push(finding('HT-TX-ERROR', { kind: e.kind, reason: attempts > 1 ? `${e.message}（共尝试 ${attempts} 次，均未收到响应 / no answer in ${attempts} attempts）` : e.message }));
   } else if (status !== undefined && status !== 200) {
     out.push(finding('HT-TX-STATUS', { status, reason: 'expected 200' }));
   }
@@ -28,6 +32,20 @@ export function transportFindings(ex: Exchange): Finding[] {
   // validator then judges is not what the platform sent, so that alone is an encoding error.
   for (const w of ex.warnings) if (/not valid .*U\+FFFD/.test(w)) out.push(finding('HT-PRE-ENCODING', { reason: w }));
   return out;
+}
+
+/**
+ * A warning per attempt that got no answer and was sent again (site config `retries`): the
+ * platform did answer in the end, or the last attempt's own finding says it did not; either
+ * way the case shows how many attempts the exchange took and where each one's evidence is.
+ */
+export function retryFindings(attempts: readonly Attempt<string[]>[]): Finding[] {
+  const n = attempts.length;
+  const answered = attempts[n - 1]?.exchange.response !== undefined;
+  return attempts.slice(0, -1).map((a, i) => finding('HT-TX-ERROR', {
+    kind: a.exchange.error?.kind ?? 'other',
+    reason: `${a.exchange.error?.message ?? ''}（第 ${i + 1}/${n} 次尝试未收到响应，${a.waitedMs ?? 0} ms 后重试；${answered ? `第 ${n} 次收到响应` : `${n} 次均未收到响应`} / attempt ${i + 1} of ${n} got no answer and was retried）`,
+  }, { severity: 'warning', ...(a.extra[0] !== undefined ? { file: a.extra[0] } : {}) }));
 }
 
 /** Every validator layer on a response, with what the runner knows about it. */
