@@ -1,5 +1,6 @@
 /** Run the built CLI (dist/) as a child process: what a user runs. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'hutong.js');
@@ -18,4 +19,37 @@ export function runCli(args: string[], env: Record<string, string> = {}): Promis
     c.on('error', reject);
     c.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** case-end events in a run folder's journal so far (0 before it exists) */
+export function caseEnds(dir: string): number {
+  try {
+    return readFileSync(join(dir, 'journal.ndjson'), 'utf8').split('\n').filter((l) => l.includes('"type":"case-end"')).length;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Start a run, send it `signal` once `after` cases have ended in its journal (`dir`); resolves
+ * with its exit code and output when it has exited.
+ */
+export async function signalMidRun(args: string[], dir: string, after: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  const child = spawnCli(args);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('close', (code, sig) => r({ code, signal: sig })));
+  let sent = false;
+  while (!sent) {
+    await new Promise((r) => setTimeout(r, 25));
+    if (caseEnds(dir) >= after) {
+      child.kill(signal);
+      sent = true;
+    } else if (child.exitCode !== null) {
+      throw new Error(`the run ended (exit ${child.exitCode}) before it could be sent ${signal}`);
+    }
+  }
+  return { ...(await done), stdout, stderr };
 }

@@ -3,14 +3,14 @@
  * case that had ended runs again, the interrupted one runs once more (its partial evidence kept
  * aside), and every evidence file the journal names is still there. For the three bindings.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../src/platform/index.js';
 import { readRecord } from '../../src/run/index.js';
 import { readJournal } from '../../src/run/journal.js';
-import { runCli, spawnCli } from './cli-helper.js';
+import { runCli, signalMidRun } from './cli-helper.js';
 
 const SMALL = join(import.meta.dirname, 'fixtures', 'small-plan.yaml');
 
@@ -25,30 +25,6 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function caseEnds(dir: string): number {
-  try {
-    return readFileSync(join(dir, 'journal.ndjson'), 'utf8').split('\n').filter((l) => l.includes('"type":"case-end"')).length;
-  } catch {
-    return 0;
-  }
-}
-
-/** Start a run, SIGKILL it once `after` cases have ended; resolves when it is dead. */
-async function killMidRun(args: string[], dir: string, after: number): Promise<void> {
-  const child = spawnCli(args);
-  const dead = new Promise<void>((r) => child.on('close', () => r()));
-  let killed = false;
-  while (!killed) {
-    await new Promise((r) => setTimeout(r, 25));
-    if (caseEnds(dir) >= after) {
-      child.kill('SIGKILL');
-      killed = true;
-    }
-    if (child.exitCode !== null) throw new Error(`the run ended (exit ${child.exitCode}) before it could be killed`);
-  }
-  await dead;
-}
-
 const variants: { binding: 'soap11' | 'soap12' | 'http'; plan: string; after: number }[] = [
   { binding: 'soap11', plan: SMALL, after: 12 },
   { binding: 'soap12', plan: SMALL, after: 6 },
@@ -60,7 +36,7 @@ describe('kill -9 and --resume', () => {
     it(`${v.binding} (${v.plan === SMALL ? 'small plan' : v.plan}): the resumed run finishes without repeating a case`, async () => {
       const dir = join(root, v.binding);
       const target = platform.urls[v.binding];
-      await killMidRun(['run', '--plan', v.plan, '--target', target, '--binding', v.binding, '--out', dir, '--perf', 'off', '--quiet'], dir, v.after);
+      await signalMidRun(['run', '--plan', v.plan, '--target', target, '--binding', v.binding, '--out', dir, '--perf', 'off', '--quiet'], dir, v.after);
       expect(existsSync(join(dir, 'record.json'))).toBe(false);
       const before = readJournal(dir);
       const endedBefore = new Set(before.events.filter((e) => e.type === 'case-end').map((e) => (e as { caseId: string }).caseId));

@@ -1,0 +1,73 @@
+/**
+ * SIGINT during `hutong run` (the CLI as a child process, against the reference platform): the
+ * run stops after the current exchange, writes an invalid record (exit 3, `invalid.reason`),
+ * and `--resume` finishes it — 通过, every case ended exactly once, none of the cases that had
+ * ended before the interruption started again.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlatform, type RunningPlatform } from '../../src/platform/index.js';
+import { readRecord } from '../../src/run/index.js';
+import { readJournal } from '../../src/run/journal.js';
+import { runCli, signalMidRun } from './cli-helper.js';
+
+const SMALL = join(import.meta.dirname, 'fixtures', 'small-plan.yaml');
+
+let platform: RunningPlatform;
+let root: string;
+beforeAll(async () => {
+  platform = await startPlatform({ port: 0 });
+  root = mkdtempSync(join(tmpdir(), 'hutong-interrupt-'));
+});
+afterAll(async () => {
+  await platform.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('SIGINT and --resume', () => {
+  it('exit 3 with an invalid record; the resumed run passes without repeating a case', async () => {
+    const dir = join(root, 'run');
+    const r = await signalMidRun(['run', '--plan', SMALL, '--target', platform.urls.soap11, '--out', dir, '--perf', 'off', '--quiet'], dir, 6, 'SIGINT');
+    expect(r.signal).toBeNull(); // it handled the signal and exited by itself
+    expect(r.code).toBe(3);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(existsSync(join(dir, 'record.json'))).toBe(true);
+    const interrupted = readRecord(dir);
+    expect(interrupted.invalid?.reason).toMatch(/interrupted/);
+    expect(interrupted.verdict).toBe('不通过');
+    const before = readJournal(dir).events;
+    expect(before.at(-1)).toMatchObject({ type: 'run-end', exitCode: 3 });
+    const endedBefore = new Set(before.filter((e) => e.type === 'case-end').map((e) => (e as { caseId: string }).caseId));
+    expect(endedBefore.size).toBeGreaterThanOrEqual(6);
+    // the cases that never ran are in the record as not run, the ones that ended as they ended
+    const notRun = interrupted.cases.filter((c) => !endedBefore.has(c.id));
+    expect(notRun.length).toBeGreaterThan(0);
+    for (const c of notRun) expect(c.result, c.id).toBe('skip');
+    for (const c of notRun) expect(c.reason, c.id).toMatch(/^not run: interrupted/);
+
+    const resumed = await runCli(['run', '--resume', dir, '--quiet']);
+    expect(resumed.stderr).not.toMatch(/Error/);
+    expect(resumed.code).toBe(0);
+    const rec = readRecord(dir);
+    expect(rec.verdict).toBe('通过');
+    expect(rec.invalid).toBeUndefined();
+    expect(rec.runId).toBe(interrupted.runId);
+    expect(rec.cases.filter((c) => c.result !== 'pass').map((c) => c.id)).toEqual([]);
+
+    const events = readJournal(dir).events;
+    const planned = (() => { const s = events.find((e) => e.type === 'run-start'); return s?.type === 'run-start' ? (s.params?.cases as string[]) : []; })();
+    expect(rec.cases.map((c) => c.id)).toEqual(planned);
+    const ends = new Map<string, number>();
+    const starts = new Map<string, number>();
+    for (const e of events) {
+      if (e.type === 'case-end') ends.set(e.caseId, (ends.get(e.caseId) ?? 0) + 1);
+      if (e.type === 'case-start') starts.set(e.caseId, (starts.get(e.caseId) ?? 0) + 1);
+    }
+    for (const id of planned) expect(ends.get(id), id).toBe(1);
+    for (const id of endedBefore) expect(starts.get(id), id).toBe(1);
+    expect(events.filter((e) => e.type === 'resume')).toHaveLength(1);
+    for (const e of before) if (e.type === 'case-end') expect(rec.cases.find((c) => c.id === e.caseId)?.result).toBe(e.result);
+  }, 150_000);
+});
