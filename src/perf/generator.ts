@@ -74,7 +74,7 @@ export interface GeneratorRun {
 
 const now = (): number => performance.now();
 
-function burn(ms: number): void {
+export function burn(ms: number): void {
   if (!(ms > 0)) return;
   const end = now() + ms;
   while (now() < end) {
@@ -82,13 +82,13 @@ function burn(ms: number): void {
   }
 }
 
-function originOf(target: Target): string {
+export function originOf(target: Target): string {
   const u = new URL(target.url);
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`target ${target.url}: only http and https are supported`);
   return u.origin;
 }
 
-function limitsOf(target: Target): ExchangeLimits {
+export function limitsOf(target: Target): ExchangeLimits {
   return {
     timeoutMs: target.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxBodyBytes: target.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,

@@ -12,6 +12,7 @@
  * Thresholds are parsed before any load is sent: a typo fails fast with its column.
  */
 import { runClosed, runOpen } from './generator.js';
+import { runClosedAutocannon } from './autocannon.js';
 import type { GeneratorRun } from './generator.js';
 import { evaluate, parseThresholds } from './thresholds.js';
 import type { ThresholdStats } from './thresholds.js';
@@ -35,6 +36,7 @@ export { classifyTransportError } from './errors.js';
 export { DEFAULT_SELFCHECK_RULES, SelfCheckMonitor, judge } from './selfcheck.js';
 export type { SelfCheckRules, SelfCheckReport, Verdict } from './selfcheck.js';
 export { openConnections } from './generator.js';
+export { runClosedAutocannon } from './autocannon.js';
 
 /** The default checker: any 2xx is fine, anything else is http-status:NNN. */
 export const statusChecker: ResponseChecker = (status) => (status >= 200 && status < 300 ? null : `http-status:${status}`);
@@ -77,7 +79,9 @@ export async function runStage(
 
   const run: GeneratorRun =
     stage.model === 'closed'
-      ? await runClosed(stage, tgt, factory, checker, genOpts)
+      ? opts.engine === 'autocannon' && stage.thinkTimeMs === undefined
+        ? await runClosedAutocannon(stage, tgt, factory, checker, genOpts)
+        : await runClosed(stage, tgt, factory, checker, genOpts)
       : await runOpen(stage, tgt, factory, checker, genOpts);
 
   const rec = run.recorder;

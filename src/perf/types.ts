@@ -95,6 +95,12 @@ export interface RunStageOptions {
   signal?: AbortSignal;
   /** called once per finished second of the measured window (progress display) */
   onSecond?: (point: SeriesPoint) => void;
+  /**
+   * Load engine of the closed model (default 'undici'): 'autocannon' runs it on autocannon's
+   * client (src/perf/autocannon.ts). Stages with think time and open-model stages always use
+   * undici (autocannon has neither). See docs/performance.md for the measured difference.
+   */
+  engine?: 'undici' | 'autocannon';
 }
 
 export interface ThresholdOutcome {
