@@ -144,11 +144,11 @@ const soapChecker = (status, _h, body) => {
   return s.endsWith('</soap:Envelope>') ? null : 'invalid-body';
 };
 
-async function ours(stage, factory, checker) {
+async function ours(stage, factory, checker, engine = 'undici') {
   const s0 = await serverCpu();
   const g0 = process.cpuUsage();
   const t0 = performance.now();
-  const r = await runStage(stage, { url: origin, timeoutMs: 10_000 }, factory, checker);
+  const r = await runStage(stage, { url: origin, timeoutMs: 10_000 }, factory, checker, { engine });
   const wallMs = performance.now() - t0;
   const g1 = process.cpuUsage();
   const s1 = await serverCpu();
@@ -186,13 +186,15 @@ await wrk('/hello', C);
 await wrk('/soap', C, soapLua);
 await ours({ name: 'jit-hello', model: 'closed', users: C, durationS: 1 }, helloFactory, okChecker);
 await ours({ name: 'jit-soap', model: 'closed', users: C, durationS: 1 }, soapFactory, soapChecker);
+await ours({ name: 'jit-hello-ac', model: 'closed', users: C, durationS: 1 }, helloFactory, okChecker, 'autocannon');
+await ours({ name: 'jit-soap-ac', model: 'closed', users: C, durationS: 1 }, soapFactory, soapChecker, 'autocannon');
 
 const median = (xs) => {
   const v = [...xs].sort((a, b) => a - b);
   return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 };
 console.log(`\n1. closed-model throughput (same connection count ${C}, same duration)`);
-const ratios = { hello: [], soap: [] };
+const ratios = { hello: [], soap: [], helloAc: [], soapAc: [] };
 let bestHello = { ours: 0, wrk: 0 };
 for (let round = 0; round < ROUNDS; round++) {
   for (const [key, path, factory, checker, lua] of [
@@ -203,17 +205,34 @@ for (let round = 0; round < ROUNDS; round++) {
     const runWrk = async () => row(`wrk -t1 -c${C}  ${method} ${path}`, await wrk(path, C, lua));
     const runOurs = async () =>
       row(`ours closed ${C} users ${method} ${path}`, await ours({ name: key, model: 'closed', users: C, durationS: DURATION, warmupS: 0.5 }, factory, checker));
+    // the same closed model on autocannon's client (engine: 'autocannon', src/perf/autocannon.ts)
+    const runAc = async () =>
+      row(
+        `ours-ac closed ${C} users ${method} ${path}`,
+        await ours({ name: `${key}-ac`, model: 'closed', users: C, durationS: DURATION, warmupS: 0.5 }, factory, checker, 'autocannon'),
+      );
+    // rotate which engine runs right after wrk, so neither always gets the same slot
     const [a, b] = round % 2 ? [await runOurs(), await runWrk()] : [await runWrk(), await runOurs()];
+    const ac = await runAc();
     const [w, o] = round % 2 ? [b, a] : [a, b];
     ratios[key].push(o.rps / w.rps);
+    ratios[`${key}Ac`].push(ac.rps / w.rps);
     if (key === 'hello') bestHello = { ours: Math.max(bestHello.ours, o.rps), wrk: Math.max(bestHello.wrk, w.rps) };
     console.log(
       `  ${key}: ours/wrk requests/s ${f(o.rps / w.rps, 3)} (target >= 0.9); ` +
         `latency at the same concurrency ours/wrk p50 ${f(o.p50 / w.p50, 2)} p99 ${f(o.p99 / w.p99, 2)} (target within 0.9–1.1)`,
     );
+    console.log(
+      `  ${key}: ours-autocannon/wrk requests/s ${f(ac.rps / w.rps, 3)}; ours-autocannon/ours-undici ${f(ac.rps / o.rps, 3)}; ` +
+        `cpu/req gen undici ${f(o.genUsPerReq, 1)} µs, autocannon ${f(ac.genUsPerReq, 1)} µs, wrk ${f(w.genUsPerReq, 1)} µs; ` +
+        `latency ours-autocannon/wrk p50 ${f(ac.p50 / w.p50, 2)} p99 ${f(ac.p99 / w.p99, 2)}`,
+    );
   }
 }
-if (ROUNDS > 1) console.log(`  median ours/wrk requests/s: hello ${f(median(ratios.hello), 3)}, soap ${f(median(ratios.soap), 3)}`);
+if (ROUNDS > 1) {
+  console.log(`  median ours/wrk requests/s: hello ${f(median(ratios.hello), 3)}, soap ${f(median(ratios.soap), 3)}`);
+  console.log(`  median ours-autocannon/wrk requests/s: hello ${f(median(ratios.helloAc), 3)}, soap ${f(median(ratios.soapAc), 3)}`);
+}
 
 // well below saturation for both the server and our generator (the machine may be shared)
 const rate = Math.max(100, Math.round((Math.min(bestHello.wrk, bestHello.ours) * OPEN_SHARE) / 100) * 100);

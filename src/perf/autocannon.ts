@@ -2,8 +2,9 @@
  * The closed model on autocannon's client (raw sockets, its own HTTP parser), timed by us.
  *
  * Same inputs and outputs as runClosed in generator.ts: one autocannon connection per virtual
- * user, pipelining 1, the RequestFactory called once per request (autocannon's setupRequest),
- * the ResponseChecker once per response (autocannon's onResponse), warm-up excluded, our µs
+ * user, pipelining 1, the RequestFactory called once per request (in the client's 'request'
+ * event, just before autocannon writes it), the ResponseChecker once per response (autocannon's
+ * onResponse), warm-up excluded, our µs
  * HDR recorder, the per-second series and the self-check monitor.
  *
  * Why we time requests ourselves: autocannon's result histograms hold whole milliseconds. Its
@@ -55,15 +56,9 @@ interface AcClient {
   destroy(): void;
   destroyed: boolean;
   pipelinedRequests: { clear(): void };
+  /** what _doRequest writes: currentRequest.requestBuffer (set by us in the 'request' event) */
+  requestIterator: { currentRequest: { requestBuffer: Buffer } };
   timeoutTicker: { reschedule(ms: number): void };
-}
-
-interface AcRequestData {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: Buffer | string;
-  [k: string]: unknown;
 }
 
 interface AcInstance {
@@ -90,33 +85,37 @@ interface Pending {
   counted: boolean;
 }
 
-interface Built {
-  builtAt: number;
-  warmup: boolean;
-  ok: boolean;
-}
-
 interface User {
   u: number;
   iteration: number;
   client: AcClient | undefined;
   pending: Pending | undefined;
-  /** the last request built for this user (what autocannon sends next) */
-  next: Built | undefined;
-  lastData: AcRequestData | undefined;
   backoff: NodeJS.Timeout | undefined;
 }
 
-function toRequestData(base: AcRequestData, spec: RequestSpec): AcRequestData {
+const UNSAFE = /[\r\n\0]/;
+
+/**
+ * The request's bytes, built by us rather than by autocannon's setupRequest/requestBuilder:
+ * that path copies the whole client options object per request and cost more CPU than the
+ * socket write itself (measured with --cpu-prof). The factory's Host and Content-Length are
+ * ignored (the target's origin and the body's length are the truth).
+ */
+export function serializeRequest(spec: RequestSpec, host: string): Buffer {
   const body = spec.body;
-  const buf = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  return {
-    ...base,
-    method: spec.method ?? (body === undefined ? 'GET' : 'POST'),
-    path: spec.path,
-    headers: { ...spec.headers },
-    body: buf ?? Buffer.alloc(0),
-  };
+  const method = spec.method ?? (body === undefined ? 'GET' : 'POST');
+  if (!/^[A-Z]+$/.test(method)) throw new Error(`invalid HTTP method ${JSON.stringify(method)}`);
+  if (!spec.path.startsWith('/') || UNSAFE.test(spec.path) || spec.path.includes(' ')) throw new Error(`invalid request path ${JSON.stringify(spec.path)}`);
+  let head = `${method} ${spec.path} HTTP/1.1\r\nHost: ${host}\r\nConnection: keep-alive\r\n`;
+  for (const [k, v] of Object.entries(spec.headers ?? {})) {
+    const lk = k.toLowerCase();
+    if (lk === 'host' || lk === 'content-length' || lk === 'connection' || lk === 'transfer-encoding') continue;
+    if (UNSAFE.test(k) || UNSAFE.test(v) || k.includes(':')) throw new Error(`invalid request header ${JSON.stringify(k)}`);
+    head += `${k}: ${v}\r\n`;
+  }
+  if (body === undefined) return Buffer.from(head + '\r\n', 'utf8');
+  if (typeof body === 'string') return Buffer.from(`${head}Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`, 'utf8');
+  return Buffer.concat([Buffer.from(`${head}Content-Length: ${body.byteLength}\r\n\r\n`, 'utf8'), body]);
 }
 
 function lowerHeaders(h: Record<string, string | string[]>): ResponseHeaders {
@@ -152,9 +151,7 @@ export async function runClosedAutocannon(
   };
 
   const state: User[] = [];
-  let setUp = 0;
-  /** the user whose client is inside _doRequest and about to call setupRequest */
-  let building: User | undefined;
+  const host = new URL(origin).host;
   let seq = 0;
   let onWire = 0;
   let peakOnWire = 0;
@@ -214,44 +211,6 @@ export async function runClosedAutocannon(
 
   const connectionClosed = (): Error => Object.assign(new Error('the connection closed before a complete response'), { code: 'ECONNRESET' });
 
-  const setupRequest = (base: AcRequestData): AcRequestData => {
-    let s = building;
-    building = undefined;
-    if (!s) {
-      // autocannon builds a client's first request in its constructor, before setupClient
-      s = { u: state.length, iteration: 0, client: undefined, pending: undefined, next: undefined, lastData: undefined, backoff: undefined };
-      state.push(s);
-    }
-    const t = now();
-    if (stopped || t >= windowEnd) {
-      // a resend after a reconnect once the stage is over: send the last request again, unrecorded
-      s.next = { builtAt: t, warmup: false, ok: false };
-      return s.lastData ?? { ...base, method: 'GET', path: '/' };
-    }
-    const ctx = { user: s.u, iteration: s.iteration++, seq: seq++, warmup: t < windowStart };
-    let spec: RequestSpec;
-    try {
-      spec = factory(ctx);
-    } catch (err) {
-      stop(`the request factory threw at request ${ctx.seq}: ${messageOf(err)}`);
-      s.next = { builtAt: now(), warmup: ctx.warmup, ok: false };
-      return s.lastData ?? { ...base, method: 'GET', path: '/' };
-    }
-    burn(opts.burnCpuMs ?? 0);
-    const data = toRequestData(base, spec);
-    s.lastData = data;
-    s.next = { builtAt: now(), warmup: ctx.warmup, ok: true };
-    if (s.pending && s.client && s.client.reqsMade > 0) {
-      // built inside _doRequest, right after its 'request' event created the pending entry
-      s.pending.ref = s.next.builtAt;
-      // as in runClosed: a request belongs to the window when it was started in it
-      s.pending.recorded = !ctx.warmup;
-      s.pending.counted = true;
-      if (s.pending.recorded) recorder.noteSent(s.pending.ref);
-    }
-    return data;
-  };
-
   const onResponse = (status: number, body: string, _ctx: unknown, headers: Record<string, string | string[]>): void => {
     const endMs = now();
     const bytes = Buffer.from(body, 'utf8');
@@ -273,10 +232,10 @@ export async function runClosedAutocannon(
   };
 
   const setupClient = (client: AcClient): void => {
-    const s = state[setUp++];
-    if (!s) throw new Error('autocannon set up a client whose first request was not built');
-    s.client = client;
+    const s: User = { u: state.length, iteration: 0, client, pending: undefined, backoff: undefined };
+    state.push(s);
     if (stopped) pause(client);
+    // emitted by _doRequest right before it writes currentRequest.requestBuffer: build it here
     client.on('request', () => {
       const t = now();
       if (s.pending) {
@@ -284,14 +243,27 @@ export async function runClosedAutocannon(
         if (t - s.pending.ref >= limits.timeoutMs) finish(s, t, (t - s.pending.ref) * 1000, 'timeout', new RequestTimeoutError(limits.timeoutMs).message);
         else failPending(s, t, connectionClosed());
       }
-      const first = client.reqsMade === 0;
-      const built = s.next;
-      const afterEnd = stopped || t >= windowEnd;
-      s.pending = { ref: t, recorded: first && !afterEnd && built?.warmup === false, counted: first && (built?.ok ?? false) && !afterEnd };
-      if (s.pending.recorded && s.pending.counted) recorder.noteSent(t);
       if (++onWire > peakOnWire) peakOnWire = onWire;
-      // not the first request: nextRequest() → setupRequest follows synchronously for this user
-      if (!first) building = s;
+      if (stopped || t >= windowEnd) {
+        // a resend after a reconnect once the stage is over: the last bytes again, unrecorded
+        s.pending = { ref: t, recorded: false, counted: false };
+        return;
+      }
+      const ctx = { user: s.u, iteration: s.iteration++, seq: seq++, warmup: t < windowStart };
+      let buf: Buffer;
+      try {
+        buf = serializeRequest(factory(ctx), host);
+      } catch (err) {
+        s.pending = { ref: t, recorded: false, counted: false };
+        stop(`the request factory threw at request ${ctx.seq}: ${messageOf(err)}`);
+        return;
+      }
+      burn(opts.burnCpuMs ?? 0);
+      client.requestIterator.currentRequest.requestBuffer = buf;
+      const ref = now();
+      // as in runClosed: a request belongs to the window when it was started in it
+      s.pending = { ref, recorded: !ctx.warmup, counted: true };
+      if (!ctx.warmup) recorder.noteSent(ref);
     });
     client.on('response', () => {
       const v = verdict;
@@ -358,7 +330,8 @@ export async function runClosedAutocannon(
           duration: totalS + limits.timeoutMs / 1000 + 60,
           timeout: Math.max(1, Math.ceil(limits.timeoutMs / 1000) + 1),
           sampleInt: 50,
-          requests: [{ setupRequest, onResponse }],
+          // no setupRequest: the 'request' listener sets each request's bytes (serializeRequest)
+          requests: [{ method: 'GET', path: '/', onResponse }],
           setupClient,
           skipAggregateResult: true,
         },
