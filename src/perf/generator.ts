@@ -8,6 +8,8 @@
  * time, and its rate limiting is a per-second token bucket, not a schedule of intended send
  * times. undici's dispatch() gives all of that directly and, measured on the bench machine, is
  * at least as fast as autocannon's client (bench/perf-generator.mjs compares with wrk).
+ * (src/perf/autocannon.ts is the closed model on autocannon's client, bridging those gaps, for
+ * a cross-check: RunStageOptions.engine = 'autocannon'.)
  *
  * Closed model: `users` virtual users, each with its own keep-alive connection (an undici
  * Client with pipelining 1). A user builds a request from the factory, sends it, waits for the
