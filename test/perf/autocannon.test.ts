@@ -155,6 +155,30 @@ describe('closed model on autocannon', () => {
     expect(r.invalidReason).toMatch(/request factory threw at request 10: no template/);
   });
 
+  it('sends byte bodies exactly and refuses a header that would split the request', async () => {
+    const s = await server();
+    const bytes = Buffer.from('<m>互通</m>', 'utf8');
+    const r = await runStage(
+      { name: 'ac-bytes', model: 'closed', users: 1, durationS: 0.3 },
+      { url: s.url },
+      () => ({ path: '/b', body: new Uint8Array(bytes) }),
+      ackChecker,
+      AC,
+    );
+    expect(r.requests).toBe(s.count);
+    expect(new Set(s.bodies)).toEqual(new Set(['<m>互通</m>']));
+    const s2 = await server();
+    const r2 = await runStage(
+      { name: 'ac-split', model: 'closed', users: 1, durationS: 0.5 },
+      { url: s2.url },
+      ({ seq }) => ({ path: '/x', headers: seq === 3 ? { 'x-a': 'v\r\nX-Injected: 1' } : {} }),
+      ackChecker,
+      AC,
+    );
+    expect(r2.valid).toBe(false);
+    expect(r2.invalidReason).toMatch(/request factory threw at request 3: invalid request header "x-a"/);
+  });
+
   it('keeps the undici engine for a stage with think time', async () => {
     const s = await server({ delayMs: 0 });
     const r = await runStage({ name: 'ac-think', model: 'closed', users: 1, durationS: 1, thinkTimeMs: 100 }, { url: s.url }, factory, ackChecker, AC);
