@@ -125,7 +125,7 @@ export const registerperf: RegisterCommand = (program, setExit) => {
     .option('--binding <kind>', 'soap11 | soap12 | http (default soap11)')
     .option('--config <file>', 'site config (YAML/JSON): plan, target, binding, headers')
     .option('--profile <file>', 'performance profile that replaces the plan\'s (users, rates, durations, thresholds)')
-    .option('--out <dir>', 'run folder for record.json (default runs/perf-<time>)')
+    .option('--out <dir>', 'run folder for record.json (default reports/perf-<time>/)')
     .option('--short', 'the few-second demo profile (the plan\'s performance.short caps)')
     .option('--export <format>', 'write the profile as a load script instead of running it: k6')
     .option('--json', 'print the performance records as JSON instead of tables')
@@ -151,7 +151,7 @@ export const registerperf: RegisterCommand = (program, setExit) => {
         throw err;
       }
       const startedAt = new Date();
-      const dir = resolve(o.out ?? join('runs', `perf-${stamp(startedAt)}`));
+      const dir = resolve(o.out ?? join('reports', `perf-${stamp(startedAt)}`));
       mkdirSync(dir, { recursive: true });
       const ac = new AbortController();
       const onSigint = (): void => ac.abort();
