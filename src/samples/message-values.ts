@@ -73,6 +73,9 @@ export function sampleEntityValues(entity: EntityDef, seed: number, opts: Entity
 }
 
 function valueFor(f: MessageField, entity: EntityDef, seed: number, rng: Rng, gender: string, birthDate: string): string {
+  // a field bound to a value set takes a code of that set before any name convention
+  // (organisation typeCode is a 科室分类 code, not the document type code C0001)
+  if (f.valueSet && CODE_IN[f.valueSet] !== undefined) return CODE_IN[f.valueSet]!;
   const named = BY_NAME[f.name];
   if (named !== undefined && !(f.name === 'statusCode' && f.dataType === 'CD')) return named;
   // 患者类型 3 住院 for the inpatient entities, 1 门诊 otherwise
@@ -82,7 +85,6 @@ function valueFor(f: MessageField, entity: EntityDef, seed: number, rng: Rng, ge
   if (f.name === 'birthDate') return birthDate;
   if (f.name === 'idCardNo') return idCardNumber(rng, birthDate, gender);
   if (f.name === 'content') return Buffer.from(`<ClinicalDocument xmlns="urn:hl7-org:v3"/>`, 'utf8').toString('base64');
-  if (f.valueSet && CODE_IN[f.valueSet] !== undefined) return CODE_IN[f.valueSet]!;
   if (f.valueSet === '2.16.156.10011.2.3.3.4') return gender;
   switch (f.dataType) {
     case 'II':
