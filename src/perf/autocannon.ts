@@ -33,7 +33,7 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { RequestTimeoutError, classifyTransportError, hasLatency, messageOf } from './errors.js';
 import type { ErrorClass } from './errors.js';
-import { DEFAULT_ERROR_BACKOFF_MS, burn, limitsOf, originOf } from './generator.js';
+import { DEFAULT_ERROR_BACKOFF_MS, burn, closedWindow } from './generator.js';
 import type { GeneratorOptions, GeneratorRun } from './generator.js';
 import type { SeriesPoint } from './histogram.js';
 import { StageRecorder } from './recorder.js';
@@ -131,13 +131,8 @@ export async function runClosedAutocannon(
   checker: ResponseChecker,
   opts: GeneratorOptions = {},
 ): Promise<GeneratorRun> {
-  const origin = originOf(target);
-  const limits = limitsOf(target);
-  const users = Math.max(1, Math.floor(stage.users));
+  const { origin, limits, users, t0, windowStart, windowEnd } = closedWindow(stage, target);
   const backoffMs = opts.errorBackoffMs ?? DEFAULT_ERROR_BACKOFF_MS;
-  const t0 = now();
-  const windowStart = t0 + (stage.warmupS ?? 0) * 1000;
-  const windowEnd = windowStart + stage.durationS * 1000;
   const recorder = new StageRecorder(windowStart, windowEnd, opts.onSecond);
   const monitor = new SelfCheckMonitor(opts.selfCheckSampleMs);
   let selfCheck: SelfCheckReport | undefined;

@@ -230,6 +230,20 @@ function buildRequest(factory: RequestFactory, engine: Engine, ctx: Parameters<R
   }
 }
 
+/** What every closed-model engine settles first: where, how many users, and the measured window (ms, performance.now clock). */
+export function closedWindow(stage: ClosedStage, target: Target): { origin: string; limits: ExchangeLimits; users: number; t0: number; windowStart: number; windowEnd: number } {
+  const t0 = now();
+  const windowStart = t0 + (stage.warmupS ?? 0) * 1000;
+  return {
+    origin: originOf(target),
+    limits: limitsOf(target),
+    users: Math.max(1, Math.floor(stage.users)),
+    t0,
+    windowStart,
+    windowEnd: windowStart + stage.durationS * 1000,
+  };
+}
+
 export async function runClosed(
   stage: ClosedStage,
   target: Target,
@@ -237,12 +251,7 @@ export async function runClosed(
   checker: ResponseChecker,
   opts: GeneratorOptions = {},
 ): Promise<GeneratorRun> {
-  const origin = originOf(target);
-  const limits = limitsOf(target);
-  const users = Math.max(1, Math.floor(stage.users));
-  const t0 = now();
-  const windowStart = t0 + (stage.warmupS ?? 0) * 1000;
-  const windowEnd = windowStart + stage.durationS * 1000;
+  const { origin, limits, users, t0, windowStart, windowEnd } = closedWindow(stage, target);
   const engine = new Engine(t0, users, windowStart, windowEnd, limits, checker, opts);
   const clients = Array.from(
     { length: users },

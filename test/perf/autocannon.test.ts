@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { LatencyHistogram, runStage } from '../../src/perf/index.js';
-import type { RequestFactory, ResponseChecker, RunStageOptions } from '../../src/perf/index.js';
-import { ACK_AA, ACK_AE, closedPort, startTestServer } from './server.js';
+import type { RequestFactory, RequestSpec, RunStageOptions } from '../../src/perf/index.js';
+import { ACK_AA, ACK_AE, ackChecker, closedPort, startTestServer } from './server.js';
 import type { TestServer } from './server.js';
 
 const servers: TestServer[] = [];
@@ -27,12 +27,6 @@ const factory: RequestFactory = ({ user, iteration, seq, warmup }) => ({
   body: `<msg><id root="2.999.1" extension="${seq}"/><u>${user}</u><i>${iteration}</i><w>${warmup ? 1 : 0}</w></msg>`,
 });
 
-const ackChecker: ResponseChecker = (status, _headers, body) => {
-  if (status !== 200) return `http-status:${status}`;
-  const m = /typeCode="([A-Z]{2})"/.exec(body.toString('utf8'));
-  if (!m) return 'invalid-body';
-  return m[1] === 'AA' ? null : `ack-${m[1]}`;
-};
 
 describe('closed model on autocannon', () => {
   it('builds every request anew, never reports below the server delay, and leaves warm-up out', async () => {
@@ -171,7 +165,7 @@ describe('closed model on autocannon', () => {
     const r2 = await runStage(
       { name: 'ac-split', model: 'closed', users: 1, durationS: 0.5 },
       { url: s2.url },
-      ({ seq }) => ({ path: '/x', headers: seq === 3 ? { 'x-a': 'v\r\nX-Injected: 1' } : {} }),
+      ({ seq }): RequestSpec => ({ path: '/x', headers: seq === 3 ? { 'x-a': 'v\r\nX-Injected: 1' } : {} }),
       ackChecker,
       AC,
     );

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openConnections, runStage } from '../../src/perf/index.js';
-import type { RequestFactory, ResponseChecker } from '../../src/perf/index.js';
-import { ACK_AA, ACK_AE, closedPort, startTestServer } from './server.js';
+import type { RequestFactory } from '../../src/perf/index.js';
+import { ACK_AA, ACK_AE, ackChecker, closedPort, startTestServer } from './server.js';
 import type { TestServer } from './server.js';
 
 const servers: TestServer[] = [];
@@ -21,13 +21,6 @@ const factory: RequestFactory = ({ user, iteration, seq }) => ({
   body: `<msg><id root="2.999.1" extension="${seq}"/><u>${user}</u><i>${iteration}</i></msg>`,
 });
 
-/** The shape of a caller's transport + acknowledgement check. */
-const ackChecker: ResponseChecker = (status, _headers, body) => {
-  if (status !== 200) return `http-status:${status}`;
-  const m = /typeCode="([A-Z]{2})"/.exec(body.toString('utf8'));
-  if (!m) return 'invalid-body';
-  return m[1] === 'AA' ? null : `ack-${m[1]}`;
-};
 
 describe('closed model', () => {
   it('never reports a p50 below the server delay, and builds every request anew', async () => {

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { ResponseChecker } from '../../src/perf/index.js';
 
 export type Behaviour =
   | { kind: 'reply'; status: number; body: string }
@@ -31,6 +32,14 @@ export interface TestServer {
 }
 
 export const ACK_AA = '<MCCI_IN000002UV01><acknowledgement typeCode="AA"/></MCCI_IN000002UV01>';
+/** The shape of a caller's transport + acknowledgement check, for the generator tests. */
+export const ackChecker: ResponseChecker = (status, _headers, body) => {
+  if (status !== 200) return `http-status:${status}`;
+  const m = /typeCode="([A-Z]{2})"/.exec(body.toString('utf8'));
+  if (!m) return 'invalid-body';
+  return m[1] === 'AA' ? null : `ack-${m[1]}`;
+};
+
 export const ACK_AE = '<MCCI_IN000002UV01><acknowledgement typeCode="AE"/></MCCI_IN000002UV01>';
 
 function sleepUntil(t: number, fn: () => void): void {

@@ -1,7 +1,10 @@
 /** Run the built CLI (dist/) as a child process: what a user runs. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { startPlatform, type RunningPlatform } from '../../src/platform/index.js';
 
 export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'hutong.js');
 
@@ -52,4 +55,19 @@ export async function signalMidRun(args: string[], dir: string, after: number, s
     }
   }
   return { ...(await done), stdout, stderr };
+}
+
+/** A reference platform on a free port and a scratch folder for the whole file, both removed after it. */
+export function usePlatform(prefix: string): { platform: () => RunningPlatform; root: () => string } {
+  let platform: RunningPlatform | undefined;
+  let root: string | undefined;
+  beforeAll(async () => {
+    platform = await startPlatform({ port: 0 });
+    root = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    await platform?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+  return { platform: () => platform!, root: () => root! };
 }

@@ -4,32 +4,21 @@
  * and `--resume` finishes it — 通过, every case ended exactly once, none of the cases that had
  * ended before the interruption started again.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type RunningPlatform } from '../../src/platform/index.js';
+import { describe, expect, it } from 'vitest';
 import { readRecord } from '../../src/run/index.js';
 import { readJournal } from '../../src/run/journal.js';
-import { runCli, signalMidRun } from './cli-helper.js';
+import { runCli, signalMidRun, usePlatform } from './cli-helper.js';
 
 const SMALL = join(import.meta.dirname, 'fixtures', 'small-plan.yaml');
 
-let platform: RunningPlatform;
-let root: string;
-beforeAll(async () => {
-  platform = await startPlatform({ port: 0 });
-  root = mkdtempSync(join(tmpdir(), 'hutong-interrupt-'));
-});
-afterAll(async () => {
-  await platform.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const env = usePlatform('hutong-interrupt-');
 
 describe('SIGINT and --resume', () => {
   it('exit 3 with an invalid record; the resumed run passes without repeating a case', async () => {
-    const dir = join(root, 'run');
-    const r = await signalMidRun(['run', '--plan', SMALL, '--target', platform.urls.soap11, '--out', dir, '--perf', 'off', '--quiet'], dir, 6, 'SIGINT');
+    const dir = join(env.root(), 'run');
+    const r = await signalMidRun(['run', '--plan', SMALL, '--target', env.platform().urls.soap11, '--out', dir, '--perf', 'off', '--quiet'], dir, 6, 'SIGINT');
     expect(r.signal).toBeNull(); // it handled the signal and exited by itself
     expect(r.code).toBe(3);
     expect(r.stderr).not.toMatch(/Error/);

@@ -3,27 +3,16 @@
  * case that had ended runs again, the interrupted one runs once more (its partial evidence kept
  * aside), and every evidence file the journal names is still there. For the three bindings.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type RunningPlatform } from '../../src/platform/index.js';
+import { describe, expect, it } from 'vitest';
 import { readRecord } from '../../src/run/index.js';
 import { readJournal } from '../../src/run/journal.js';
-import { runCli, signalMidRun } from './cli-helper.js';
+import { runCli, signalMidRun, usePlatform } from './cli-helper.js';
 
 const SMALL = join(import.meta.dirname, 'fixtures', 'small-plan.yaml');
 
-let platform: RunningPlatform;
-let root: string;
-beforeAll(async () => {
-  platform = await startPlatform({ port: 0 });
-  root = mkdtempSync(join(tmpdir(), 'hutong-resume-'));
-});
-afterAll(async () => {
-  await platform.close();
-  rmSync(root, { recursive: true, force: true });
-});
+const env = usePlatform('hutong-resume-');
 
 const variants: { binding: 'soap11' | 'soap12' | 'http'; plan: string; after: number }[] = [
   { binding: 'soap11', plan: SMALL, after: 12 },
@@ -34,8 +23,8 @@ const variants: { binding: 'soap11' | 'soap12' | 'http'; plan: string; after: nu
 describe('kill -9 and --resume', () => {
   for (const v of variants) {
     it(`${v.binding} (${v.plan === SMALL ? 'small plan' : v.plan}): the resumed run finishes without repeating a case`, async () => {
-      const dir = join(root, v.binding);
-      const target = platform.urls[v.binding];
+      const dir = join(env.root(), v.binding);
+      const target = env.platform().urls[v.binding];
       await signalMidRun(['run', '--plan', v.plan, '--target', target, '--binding', v.binding, '--out', dir, '--perf', 'off', '--quiet'], dir, v.after);
       expect(existsSync(join(dir, 'record.json'))).toBe(false);
       const before = readJournal(dir);
@@ -80,7 +69,7 @@ describe('kill -9 and --resume', () => {
   }
 
   it('resume of a folder without a journal: exit 3', async () => {
-    const r = await runCli(['run', '--resume', join(root, 'nothing-here'), '--quiet']);
+    const r = await runCli(['run', '--resume', join(env.root(), 'nothing-here'), '--quiet']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/nothing to resume/);
   }, 30_000);
