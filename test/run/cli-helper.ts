@@ -3,8 +3,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../src/platform/index.js';
+import type { RunRecord } from '../../src/run/record.js';
+import { readJournal, type JournalEvent } from '../../src/run/journal.js';
 
 export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'hutong.js');
 
@@ -70,4 +72,27 @@ export function usePlatform(prefix: string): { platform: () => RunningPlatform; 
     if (root) rmSync(root, { recursive: true, force: true });
   });
   return { platform: () => platform!, root: () => root! };
+}
+
+/**
+ * What a resumed run's journal must show: the record lists the planned cases, every case ended
+ * exactly once, the cases that had ended before the interruption started only once, one resume,
+ * and their results are the ones in the record.
+ */
+export function expectResumedOnce(dir: string, rec: RunRecord, endedBefore: Iterable<string>, before: readonly JournalEvent[]): JournalEvent[] {
+  const events = readJournal(dir).events;
+  const start = events.find((e) => e.type === 'run-start');
+  const planned = (start?.type === 'run-start' ? (start.params?.cases as string[]) : []) ?? [];
+  expect(rec.cases.map((c) => c.id)).toEqual(planned);
+  const ends = new Map<string, number>();
+  const starts = new Map<string, number>();
+  for (const e of events) {
+    if (e.type === 'case-end') ends.set(e.caseId, (ends.get(e.caseId) ?? 0) + 1);
+    if (e.type === 'case-start') starts.set(e.caseId, (starts.get(e.caseId) ?? 0) + 1);
+  }
+  for (const id of planned) expect(ends.get(id), id).toBe(1);
+  for (const id of endedBefore) expect(starts.get(id), id).toBe(1);
+  expect(events.filter((e) => e.type === 'resume')).toHaveLength(1);
+  for (const e of before) if (e.type === 'case-end') expect(rec.cases.find((c) => c.id === e.caseId)?.result).toBe(e.result);
+  return events;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRecord } from '../../src/run/index.js';
 import { readJournal } from '../../src/run/journal.js';
-import { runCli, signalMidRun, usePlatform } from './cli-helper.js';
+import { expectResumedOnce, runCli, signalMidRun, usePlatform } from './cli-helper.js';
 
 const SMALL = join(import.meta.dirname, 'fixtures', 'small-plan.yaml');
 
@@ -45,18 +45,6 @@ describe('SIGINT and --resume', () => {
     expect(rec.runId).toBe(interrupted.runId);
     expect(rec.cases.filter((c) => c.result !== 'pass').map((c) => c.id)).toEqual([]);
 
-    const events = readJournal(dir).events;
-    const planned = (() => { const s = events.find((e) => e.type === 'run-start'); return s?.type === 'run-start' ? (s.params?.cases as string[]) : []; })();
-    expect(rec.cases.map((c) => c.id)).toEqual(planned);
-    const ends = new Map<string, number>();
-    const starts = new Map<string, number>();
-    for (const e of events) {
-      if (e.type === 'case-end') ends.set(e.caseId, (ends.get(e.caseId) ?? 0) + 1);
-      if (e.type === 'case-start') starts.set(e.caseId, (starts.get(e.caseId) ?? 0) + 1);
-    }
-    for (const id of planned) expect(ends.get(id), id).toBe(1);
-    for (const id of endedBefore) expect(starts.get(id), id).toBe(1);
-    expect(events.filter((e) => e.type === 'resume')).toHaveLength(1);
-    for (const e of before) if (e.type === 'case-end') expect(rec.cases.find((c) => c.id === e.caseId)?.result).toBe(e.result);
+    expectResumedOnce(dir, rec, endedBefore, before);
   }, 150_000);
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readRecord } from '../../src/run/index.js';
 import { readJournal } from '../../src/run/journal.js';
-import { runCli, signalMidRun, usePlatform } from './cli-helper.js';
+import { expectResumedOnce, runCli, signalMidRun, usePlatform } from './cli-helper.js';
 
 const SMALL = join(import.meta.dirname, 'fixtures', 'small-plan.yaml');
 
@@ -39,22 +39,8 @@ describe('kill -9 and --resume', () => {
       expect(rec.binding.kind).toBe(v.binding);
       expect(rec.cases.filter((c) => c.result !== 'pass').map((c) => c.id)).toEqual([]);
 
-      const events = readJournal(dir).events;
-      const start = events.find((e) => e.type === 'run-start');
-      const planned = (start?.type === 'run-start' ? (start.params?.cases as string[]) : []) ?? [];
-      expect(rec.cases.map((c) => c.id)).toEqual(planned);
-      // every case ended exactly once; those that ended before the kill started only once
-      const ends = new Map<string, number>();
-      const starts = new Map<string, number>();
-      for (const e of events) {
-        if (e.type === 'case-end') ends.set(e.caseId, (ends.get(e.caseId) ?? 0) + 1);
-        if (e.type === 'case-start') starts.set(e.caseId, (starts.get(e.caseId) ?? 0) + 1);
-      }
-      for (const id of planned) expect(ends.get(id), id).toBe(1);
-      for (const id of endedBefore) expect(starts.get(id), id).toBe(1);
-      expect(events.filter((e) => e.type === 'resume')).toHaveLength(1);
-      // the results recorded before the kill are the ones in the record
-      for (const e of before.events) if (e.type === 'case-end') expect(rec.cases.find((c) => c.id === e.caseId)?.result).toBe(e.result);
+      // every case ended exactly once; those that ended before the kill started only once, with the results recorded then
+      const events = expectResumedOnce(dir, rec, endedBefore, before.events);
       // not a byte lost: every file any exchange names exists, moved aside or not
       const moved = new Map<string, string>();
       for (const e of events) if (e.type === 'case-abandoned' && e.movedTo) moved.set(e.caseId, e.movedTo);

@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { XmlAttribute, XmlElement, XmlText } from 'libxml2-wasm';
 import { loadCatalog, type LoadedCatalog } from '../../src/catalog/index.js';
-import type { DocumentTemplate, EntryTemplate, SectionTemplate } from '../../src/catalog/types.js';
+import type { DocumentTemplate, EntryTemplate, SectionTemplate, ServiceDef } from '../../src/catalog/types.js';
 import { sampleDocument } from '../../src/samples/document.js';
+import { buildAck, buildQueryResponse, buildRequest } from '../../src/samples/message.js';
+import { sampleEntityValues } from '../../src/samples/message-values.js';
 import type { VisitContext } from '../../src/samples/visit.js';
 import type { FileResult } from '../../src/validate/index.js';
 import { selectPath, withXml } from '../../src/xml/index.js';
@@ -124,4 +126,24 @@ export function zipStore(entries: { name: string; data: Buffer | string }[]): Bu
   end.writeUInt32LE(cd.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, end]);
+}
+
+/** Wrapper of the V3 messages the message tests build (request, then the platform's answer). */
+export const wrap = { messageId: 'REQ-0001', creationTime: '20250301093000', sender: 'HIS01', receiver: 'HIP01' };
+export const answer = { messageId: 'RSP-0001', creationTime: '20250301093001', sender: 'HIP01', receiver: 'HIS01' };
+
+/** A conformant request of the service, built from the catalogue. */
+export function request(s: ServiceDef, seed = 1): string {
+  const entity = catalog.entities.get(s.entity)!;
+  return buildRequest(s, entity, sampleEntityValues(entity, seed), wrap);
+}
+
+/** The acknowledgement or query response to request(s), with `records` records. */
+export function response(s: ServiceDef, typeCode: 'AA' | 'AE' = 'AA', records = 1): string {
+  const entity = catalog.entities.get(s.entity)!;
+  if (s.responseRecords) {
+    const rows = Array.from({ length: records }, (_, i) => sampleEntityValues(entity, i + 1));
+    return buildQueryResponse(s, entity, wrap.messageId, rows, { ...answer, typeCode });
+  }
+  return buildAck({ messageId: wrap.messageId, interactionId: s.request }, { ...answer, typeCode });
 }

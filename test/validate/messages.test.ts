@@ -2,29 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { XmlElement } from 'libxml2-wasm';
 import { describe, expect, it } from 'vitest';
 import type { ServiceDef } from '../../src/catalog/types.js';
-import { buildAck, buildQueryResponse, buildRequest } from '../../src/samples/message.js';
+import { buildRequest } from '../../src/samples/message.js';
 import { sampleEntityValues } from '../../src/samples/message-values.js';
 import { resolveBinding, wrapRequest } from '../../src/transport/index.js';
 import { parseTestName, validateText } from '../../src/validate/index.js';
 import { selectPath } from '../../src/xml/index.js';
-import { catalog, errors, hasShared, mutate, rules, setAttr, SHARED } from './helpers.js';
+import { catalog, errors, hasShared, mutate, rules, setAttr, SHARED, request, response, wrap } from './helpers.js';
 
-const wrap = { messageId: 'REQ-0001', creationTime: '20250301093000', sender: 'HIS01', receiver: 'HIP01' };
-const answer = { messageId: 'RSP-0001', creationTime: '20250301093001', sender: 'HIP01', receiver: 'HIS01' };
-
-function request(s: ServiceDef, seed = 1): string {
-  const entity = catalog.entities.get(s.entity)!;
-  return buildRequest(s, entity, sampleEntityValues(entity, seed), wrap);
-}
-
-function response(s: ServiceDef, typeCode: 'AA' | 'AE' = 'AA', records = 1): string {
-  const entity = catalog.entities.get(s.entity)!;
-  if (s.responseRecords) {
-    const rows = Array.from({ length: records }, (_, i) => sampleEntityValues(entity, i + 1));
-    return buildQueryResponse(s, entity, wrap.messageId, rows, { ...answer, typeCode });
-  }
-  return buildAck({ messageId: wrap.messageId, interactionId: s.request }, { ...answer, typeCode });
-}
 
 const svc = (code: string) => catalog.services.find((s) => s.code === code)!;
 const fileOf = (s: ServiceDef, v = 'T01') => `${s.caseId}-${s.name}-${v}.xml`;

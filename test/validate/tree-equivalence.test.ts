@@ -2,9 +2,9 @@ import { XmlAttribute, XmlElement, type XmlDocument } from 'libxml2-wasm';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { checkValue, parseFormat } from '../../src/catalog/format.js';
-import type { DocumentTemplate, EntryTemplate, SectionTemplate, ServiceDef } from '../../src/catalog/types.js';
+import type { DocumentTemplate, EntryTemplate, SectionTemplate } from '../../src/catalog/types.js';
 import { sampleDocumentTree } from '../../src/samples/document.js';
-import { buildAck, buildQueryResponse, buildRequest } from '../../src/samples/message.js';
+import { buildRequest } from '../../src/samples/message.js';
 import { sampleEntityValues } from '../../src/samples/message-values.js';
 import { resolveBinding, wrapRequest } from '../../src/transport/index.js';
 import { detect } from '../../src/validate/detect.js';
@@ -17,7 +17,7 @@ import { runTerminology } from '../../src/validate/layers/terminology.js';
 import { descendantsJ, lineOfJ, scanTree, selectJ, treeFromDom, valueOfJ, xpathOfJ, type JElement, type JSelected } from '../../src/xml/jstree.js';
 import { parseXmlText } from '../../src/xml/parse.js';
 import { nodeLine, selectPath, serialize, valueOf, xpathOf, type Selected } from '../../src/xml/index.js';
-import { catalog, entryNode, mutate, sample, sectionEl, setAttr, setText, template, valueHolder } from './helpers.js';
+import { catalog, entryNode, mutate, sample, sectionEl, setAttr, setText, template, valueHolder, request, response, wrap } from './helpers.js';
 
 /*
  * The content layers read a JavaScript tree (src/xml/jstree.ts) instead of asking libxml2-wasm
@@ -157,22 +157,6 @@ function textCases(): Case[] {
   return out;
 }
 
-const wrap = { messageId: 'REQ-0001', creationTime: '20250301093000', sender: 'HIS01', receiver: 'HIP01' };
-const answer = { messageId: 'RSP-0001', creationTime: '20250301093001', sender: 'HIP01', receiver: 'HIS01' };
-
-function request(s: ServiceDef, seed = 1): string {
-  const entity = catalog.entities.get(s.entity)!;
-  return buildRequest(s, entity, sampleEntityValues(entity, seed), wrap);
-}
-
-function response(s: ServiceDef, typeCode: 'AA' | 'AE' = 'AA', records = 1): string {
-  const entity = catalog.entities.get(s.entity)!;
-  if (s.responseRecords) {
-    const rows = Array.from({ length: records }, (_, i) => sampleEntityValues(entity, i + 1));
-    return buildQueryResponse(s, entity, wrap.messageId, rows, { ...answer, typeCode });
-  }
-  return buildAck({ messageId: wrap.messageId, interactionId: s.request }, { ...answer, typeCode });
-}
 
 /** V3 messages: every service's request and response, and the message mutations of messages.test.ts. */
 function messageCases(): Case[] {
