@@ -16,6 +16,9 @@ import { parseCatalogPath, type AttrName, type QName, type RelPath } from './pat
  * libxml2 DOM instead, in one traversal.
  */
 
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const BASE_SCOPE: ReadonlyMap<string, string> = new Map([['xml', XML_NS]]);
+
 export interface JAttr {
   readonly local: string;
   /** namespace URI, '' for none */
@@ -32,6 +35,11 @@ export class JElement {
   /** [start, end) into the document's text chunks */
   textStart = 0;
   textEnd = 0;
+  /**
+   * In-scope namespace declarations (prefix → URI, '' = default) at this element, for QName
+   * values such as xsi:type. Shared with the parent when the element declares none.
+   */
+  scope: ReadonlyMap<string, string> = BASE_SCOPE;
   private cached: string | undefined;
 
   constructor(
@@ -65,9 +73,7 @@ export function isElement(n: JSelected): n is JElement {
 
 // ----------------------------------------------------------------------------------- build
 
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const MAX_LINE = 65535;
-const BASE_SCOPE: ReadonlyMap<string, string> = new Map([['xml', XML_NS]]);
 
 /** The tree of a document libxml2 parsed from `text` (doc is used only when the text has a DOCTYPE). */
 export function buildTree(text: string, doc: XmlDocument): JElement {
@@ -188,6 +194,7 @@ export function scanTree(text: string): JElement {
     const local = colon === -1 ? qname : qname.slice(colon + 1);
     const ns = scope.get(colon === -1 ? '' : qname.slice(0, colon)) ?? '';
     const el = new JElement(local, ns, Math.min(lineAt(j - 1), MAX_LINE), parent?.el ?? null, chunks);
+    el.scope = scope;
     for (const [name, v] of raw) {
       if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
       const ac = name.indexOf(':');
@@ -220,6 +227,13 @@ export function treeFromDom(doc: XmlDocument): JElement {
   const chunks: string[] = [];
   const visit = (src: XmlElement, parent: JElement | null): JElement => {
     const el = new JElement(src.name, src.namespaceUri ?? '', src.line, parent, chunks);
+    const decl = src.nsDeclarations;
+    const prefixes = Object.keys(decl);
+    if (prefixes.length > 0) {
+      const own = new Map(parent?.scope ?? BASE_SCOPE);
+      for (const p of prefixes) own.set(p, decl[p]!);
+      el.scope = own;
+    } else if (parent) el.scope = parent.scope;
     for (const a of src.attrs) el.attrs.push({ local: a.name, ns: a.namespaceUri ?? '', value: a.value, parent: el });
     el.textStart = chunks.length;
     const counts = new Map<string, number>();
