@@ -1,8 +1,7 @@
-import { XmlElement } from 'libxml2-wasm';
 import type { Catalog, DocumentTemplate, ServiceDef } from '../catalog/types.js';
 import type { Finding } from '../findings/types.js';
 import { NS } from '../xml/ns.js';
-import { selectValue, selectValues } from '../xml/path.js';
+import { selectJ, valueOfJ, type JElement } from '../xml/jstree.js';
 import { finding } from './rules.js';
 import { serviceByContent } from './service-by-content.js';
 import type { Expectation, FileKind } from './types.js';
@@ -89,14 +88,13 @@ export interface Detection {
   findings: Finding[];
 }
 
-function rootInfo(root: XmlElement): { local: string; ns: string } {
-  return { local: root.name, ns: root.namespaceUri ?? '' };
-}
-
-/** Detect the kind of a parsed file. `file` is the display path (for findings and the name convention). */
-export function detect(root: XmlElement, catalog: Catalog, file: string, expect?: Expectation): Detection {
+/**
+ * Detect the kind of a parsed file from its tree (src/xml/jstree.ts: no libxml2 needed). `file`
+ * is the display path (for findings and the name convention).
+ */
+export function detect(root: JElement, catalog: Catalog, file: string, expect?: Expectation): Detection {
   const name = parseTestName(file);
-  const { local, ns } = rootInfo(root);
+  const { local, ns } = root;
   let d: Detection;
   if (local === 'ClinicalDocument' && ns === NS.hl7) d = detectDocument(root, catalog, name);
   else if (V3_ROOT.test(local) && ns === NS.hl7) d = detectMessage(root, catalog, name, expect);
@@ -106,9 +104,10 @@ export function detect(root: XmlElement, catalog: Catalog, file: string, expect?
   return d;
 }
 
-function detectDocument(root: XmlElement, catalog: Catalog, name: TestName | undefined): Detection {
-  const tids = new Set(selectValues(root, 'hl7:templateId/@root'));
-  const code = selectValue(root, 'hl7:code/@code');
+function detectDocument(root: JElement, catalog: Catalog, name: TestName | undefined): Detection {
+  const tids = new Set(selectJ(root, 'hl7:templateId/@root').map(valueOfJ));
+  const first = selectJ(root, 'hl7:code/@code')[0];
+  const code = first === undefined ? undefined : valueOfJ(first);
   const byTid = catalog.documents.find((t) => tids.has(t.templateId));
   const byCode = code !== undefined ? catalog.documents.find((t) => (t.typeCode ?? t.code) === code) : undefined;
   const byName = name ? templateForTestName(catalog, name) : undefined;
@@ -129,8 +128,8 @@ function kindOf(local: string, candidates: ServiceDef[]): FileKind {
   return 'unknown';
 }
 
-function detectMessage(root: XmlElement, catalog: Catalog, name: TestName | undefined, expect?: Expectation): Detection {
-  const local = root.name;
+function detectMessage(root: JElement, catalog: Catalog, name: TestName | undefined, expect?: Expectation): Detection {
+  const local = root.local;
   const candidates = catalog.services.filter((s) => s.request === local || s.response === local);
   const d: Detection = { kind: kindOf(local, candidates), candidates, findings: [] };
   if (d.kind === 'unknown') d.kind = local === ACK_ROOT ? 'v3-ack' : 'v3-request';
@@ -169,17 +168,17 @@ function detectMessage(root: XmlElement, catalog: Catalog, name: TestName | unde
   return d;
 }
 
-function fileNameFindings(d: Detection, root: XmlElement, catalog: Catalog, file: string): Finding[] {
+function fileNameFindings(d: Detection, root: JElement, catalog: Catalog, file: string): Finding[] {
   const name = d.name;
   if (!name) return [];
   const base = file.split(/[\\/!]/).pop() ?? file;
   const out: Finding[] = [];
-  const mismatch = (reason: string) => out.push(finding('HT-PRE-FILENAME', { file: base, reason }, { xpath: `/${root.name}` }));
+  const mismatch = (reason: string) => out.push(finding('HT-PRE-FILENAME', { file: base, reason }, { xpath: `/${root.local}` }));
   const isDoc = d.kind === 'wst500' || d.kind === 'wst483' || d.kind === 'cda';
   const isMsg = d.kind === 'v3-request' || d.kind === 'v3-ack' || d.kind === 'v3-query-response';
   if (name.role === 'document') {
     if (!isDoc) {
-      mismatch(`文件名表示共享文档（${name.prefix}），内容是 ${root.name}`);
+      mismatch(`文件名表示共享文档（${name.prefix}），内容是 ${root.local}`);
       return out;
     }
     const t = templateForTestName(catalog, name);
@@ -187,17 +186,17 @@ function fileNameFindings(d: Detection, root: XmlElement, catalog: Catalog, file
     else if (d.template && d.template !== t) mismatch(`文件名编号 ${name.prefix} 对应 ${t.code} ${t.title}，内容是 ${d.template.code} ${d.template.title}`);
   } else if (name.role === 'service') {
     if (!isMsg) {
-      mismatch(`文件名表示交互服务（${name.prefix}），内容是 ${root.name}`);
+      mismatch(`文件名表示交互服务（${name.prefix}），内容是 ${root.local}`);
       return out;
     }
     const s = serviceForTestName(catalog, name);
     if (!s) mismatch(`目录中没有测试编号 ${name.prefix} 的服务`);
-    else if (s.request !== root.name && s.response !== root.name) {
-      mismatch(`文件名编号 ${name.prefix} 对应服务 ${s.code}（请求 ${s.request}，响应 ${s.response}），内容根元素是 ${root.name}`);
+    else if (s.request !== root.local && s.response !== root.local) {
+      mismatch(`文件名编号 ${name.prefix} 对应服务 ${s.code}（请求 ${s.request}，响应 ${s.response}），内容根元素是 ${root.local}`);
     }
     if (name.variant === undefined) mismatch('服务测试文件名应以 -T01（主键存在）或 -F01（主键不存在）结尾');
   } else if (isDoc || isMsg) {
-    mismatch(`文件名表示数据集（${name.prefix}），内容是 ${root.name}`);
+    mismatch(`文件名表示数据集（${name.prefix}），内容是 ${root.local}`);
   }
   return out;
 }

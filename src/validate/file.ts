@@ -141,13 +141,13 @@ function layers(doc: XmlDocument, text: string, rootClass: string, opts: Validat
     return { result };
   }
   const catalog = cat.catalog;
-  const detection: Detection = detect(doc.root, catalog, file, opts.expect);
+  // detection and the content layers read a JavaScript tree built once, not libxml2 (see src/xml/jstree.ts)
+  const root = buildTree(text, doc);
+  const detection: Detection = detect(root, catalog, file, opts.expect);
   result.kind = detection.kind;
   if (detection.template) result.documentType = detection.template.code;
   if (detection.service) result.service = detection.service.code;
   findings.push(...detection.findings);
-  // the content layers read a JavaScript tree built once, not libxml2 (see src/xml/jstree.ts)
-  const root = buildTree(text, doc);
   const ctx: LayerContext = { file, root, catalog, detection, ...(opts.expect ? { expect: opts.expect } : {}) };
   const sets = xsdSets(opts.schemas);
   const guard = (layer: string, rule: string, fn: () => void) => {

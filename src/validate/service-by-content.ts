@@ -1,6 +1,5 @@
-import { XmlElement } from 'libxml2-wasm';
 import type { Catalog, ServiceDef } from '../catalog/types.js';
-import { selectPath } from '../xml/path.js';
+import { elementsJ as elements, selectJ as selectPath, type JElement } from '../xml/jstree.js';
 
 /**
  * Which of the services sharing an interaction a message belongs to, told from its content
@@ -51,7 +50,7 @@ function slotOf(path: string): string | undefined {
   return [...steps.slice(0, i), steps[i]!.replace(ROOT_PREDICATE, '')].join('/');
 }
 
-function keyEvidence(payloads: XmlElement[], paths: string[]): Evidence {
+function keyEvidence(payloads: JElement[], paths: string[]): Evidence {
   let contradicted = false;
   for (const p of payloads) {
     for (const path of paths) {
@@ -64,16 +63,11 @@ function keyEvidence(payloads: XmlElement[], paths: string[]): Evidence {
   return contradicted ? 'excluded' : 'neutral';
 }
 
-function elements(nodes: ReturnType<typeof selectPath>): XmlElement[] {
-  return nodes.filter((n): n is XmlElement => n instanceof XmlElement);
+function hasElementChild(el: JElement): boolean {
+  return el.children.length > 0;
 }
 
-function hasElementChild(el: XmlElement): boolean {
-  for (let c = el.firstChild; c !== null; c = c.next) if (c instanceof XmlElement) return true;
-  return false;
-}
-
-function evidence(root: XmlElement, s: ServiceDef, catalog: Catalog): Evidence {
+function evidence(root: JElement, s: ServiceDef, catalog: Catalog): Evidence {
   const response = isResponse(root, s);
   if (!response) {
     const payload = elements(selectPath(root, s.payloadRoot));
@@ -89,7 +83,7 @@ function evidence(root: XmlElement, s: ServiceDef, catalog: Catalog): Evidence {
   return keyEvidence(payloads, keyPaths(s, catalog, true));
 }
 
-function fieldScore(root: XmlElement, s: ServiceDef, catalog: Catalog, response: boolean): number {
+function fieldScore(root: JElement, s: ServiceDef, catalog: Catalog, response: boolean): number {
   const entity = catalog.entities.get(s.entity);
   if (!entity) return 0;
   const payloads = response && s.responseRecords
@@ -99,11 +93,11 @@ function fieldScore(root: XmlElement, s: ServiceDef, catalog: Catalog, response:
   return payload ? entity.fields.filter((f) => selectPath(payload, f.xpath).length > 0).length : 0;
 }
 
-function isResponse(root: XmlElement, s: ServiceDef): boolean {
-  return root.name === s.response && root.name !== s.request;
+function isResponse(root: JElement, s: ServiceDef): boolean {
+  return root.local === s.response && root.local !== s.request;
 }
 
-export function serviceByContent(root: XmlElement, catalog: Catalog, candidates: ServiceDef[]): ContentVerdict {
+export function serviceByContent(root: JElement, catalog: Catalog, candidates: ServiceDef[]): ContentVerdict {
   const judged = candidates.map((s) => ({ s, e: evidence(root, s, catalog) }));
   const compatible = judged.filter((j) => j.e !== 'excluded').map((j) => j.s);
   if (compatible.length === 1) return { service: compatible[0]!, compatible };

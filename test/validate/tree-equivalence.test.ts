@@ -237,7 +237,7 @@ const SECTION_PATH = 'hl7:component/hl7:structuredBody/hl7:component/hl7:section
 
 /** Catalogue paths of the detected template or service, each with the contexts the layers evaluate it from. */
 function pathsFor(doc: XmlDocument, tree: JElement, c: Case): { ctx: [XmlElement, JElement]; paths: string[] }[] {
-  const d = detect(doc.root, catalog, c.opts.fileName ?? '<input>', c.opts.expect);
+  const d = detect(tree, catalog, c.opts.fileName ?? '<input>', c.opts.expect);
   const root: [XmlElement, JElement] = [doc.root, tree];
   const out: { ctx: [XmlElement, JElement]; paths: string[] }[] = [{ ctx: root, paths: ['hl7:templateId', 'hl7:code', 'hl7:templateId/@root', SECTION_PATH] }];
   if (d.template) {
@@ -267,7 +267,7 @@ function pathsFor(doc: XmlDocument, tree: JElement, c: Case): { ctx: [XmlElement
 
 function findings(tree: JElement, doc: XmlDocument, c: Case): unknown {
   const file = c.opts.fileName ?? '<input>';
-  const detection = detect(doc.root, catalog, file, c.opts.expect);
+  const detection = detect(tree, catalog, file, c.opts.expect);
   const ctx: LayerContext = { file, root: tree, catalog, detection, ...(c.opts.expect ? { expect: c.opts.expect } : {}) };
   if (tree.local === 'ClinicalDocument') {
     const t = runTemplate(ctx);
