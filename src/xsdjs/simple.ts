@@ -1,0 +1,387 @@
+import { builtinInfo, compareDecimal, decimalKey, normaliseSpace, parseDecimal, type BuiltinInfo, type Decimal, type ValueKind, type WhiteSpace } from './builtins.js';
+import { PATTERN_MAX_LENGTH, RISKY_MAX_LENGTH, translateXsdRegex, type TranslatedRegex } from './regex.js';
+
+export { xsdRegex } from './regex.js';
+export { builtinType, type BuiltinType } from './builtins.js';
+
+/**
+ * Simple types compiled to checkers for the fast validation path (docs: FAST-VALIDATE.md).
+ *
+ * A checker answers true only when libxml2 would accept the value too; false means invalid OR
+ * not sure, and the caller then lets libxml2 decide. Everything that can be is worked out at
+ * compile time (regexes, enumeration sets, bounds), since a checker runs for every attribute
+ * of every element of every document.
+ */
+
+/** A simple type as the schema reader describes it: */
+export type SimpleDef =
+  | { kind: 'builtin'; name: string }
+  | { kind: 'restriction'; base: SimpleDef; facets: Facets }
+  | { kind: 'list'; item: SimpleDef }
+  | { kind: 'union'; members: SimpleDef[] };
+
+export interface Facets {
+  enumeration?: string[];
+  /** per derivation step, OR within a step, AND across steps */
+  pattern?: string[][];
+  minLength?: number;
+  maxLength?: number;
+  length?: number;
+  minInclusive?: string;
+  maxInclusive?: string;
+  minExclusive?: string;
+  maxExclusive?: string;
+  whiteSpace?: WhiteSpace;
+  totalDigits?: number;
+  fractionDigits?: number;
+}
+
+export type SimpleChecker = (raw: string, scope?: ReadonlyMap<string, string>) => boolean;
+
+type Scope = ReadonlyMap<string, string> | undefined;
+
+/** a compiled type: checks a value already normalised with `ws` */
+interface Compiled {
+  ws: WhiteSpace;
+  kind: ValueKind | 'union';
+  /** the built-in at the root of an atomic restriction chain */
+  prim?: BuiltinInfo;
+  /** for lists: the item type */
+  item?: Compiled;
+  check(v: string, scope: Scope): boolean;
+  /** xs:string (or a restriction of it without facets): every value is fine */
+  trivial?: boolean;
+}
+
+const NEVER: Compiled = { ws: 'preserve', kind: 'other', check: () => false };
+
+function compile(def: SimpleDef): Compiled {
+  switch (def.kind) {
+    case 'builtin':
+      return compileBuiltin(def.name);
+    case 'list':
+      return compileList(compile(def.item));
+    case 'union':
+      return compileUnion(def.members.map(compile));
+    case 'restriction':
+      return compileRestriction(compile(def.base), def.facets);
+  }
+}
+
+function compileBuiltin(name: string): Compiled {
+  const b = builtinInfo(name);
+  if (b === undefined) return NEVER;
+  const scoped = b.checkScoped;
+  const check = scoped !== undefined ? (v: string, scope: Scope) => scoped(v, scope) : (v: string) => b.check(v);
+  const c: Compiled = { ws: b.whiteSpace, kind: b.kind, prim: b, check };
+  if (name === 'string' || name === 'anySimpleType') c.trivial = true;
+  return c;
+}
+
+function compileList(item: Compiled): Compiled {
+  // a list of lists or of unions containing lists is not an XSD 1.0 list item
+  if (item.kind === 'list') return NEVER;
+  return {
+    ws: 'collapse',
+    kind: 'list',
+    item,
+    check(v, scope) {
+      if (v === '') return true;
+      if (v.indexOf(' ') < 0) return item.check(normaliseSpace(v, item.ws), scope);
+      for (const t of v.split(' ')) if (!item.check(normaliseSpace(t, item.ws), scope)) return false;
+      return true;
+    },
+  };
+}
+
+function compileUnion(members: Compiled[]): Compiled {
+  if (members.length === 0) return NEVER;
+  return {
+    ws: 'preserve',
+    kind: 'union',
+    check(v, scope) {
+      for (const m of members) if (m.check(normaliseSpace(v, m.ws), scope)) return true;
+      return false;
+    },
+  };
+}
+
+/** one pattern step: the value must match one of the alternatives */
+interface PatternStep {
+  sure: TranslatedRegex[];
+}
+
+function compileRestriction(base: Compiled, f: Facets): Compiled {
+  const ws: WhiteSpace = f.whiteSpace ?? base.ws;
+  const kind = base.kind;
+  const tests: ((v: string, scope: Scope) => boolean)[] = [];
+  let unsure = false;
+
+  // whiteSpace may only tighten (preserve < replace < collapse); a loosening is a schema error
+  const order = { preserve: 0, replace: 1, collapse: 2 } as const;
+  if (order[ws] < order[base.ws]) unsure = true;
+  // a union's value space is its members': whitespace facets on it are not modelled
+  if (kind === 'union' && f.whiteSpace !== undefined) unsure = true;
+
+  if (f.pattern !== undefined) {
+    const steps: PatternStep[] = [];
+    for (const alternatives of f.pattern) {
+      const sure: TranslatedRegex[] = [];
+      for (const p of alternatives) {
+        const t = translateXsdRegex(p);
+        if (t !== undefined) sure.push(t);
+      }
+      // an empty step (no translatable alternative) can never be confirmed
+      if (sure.length === 0) unsure = true;
+      steps.push({ sure });
+    }
+    tests.push((v) => {
+      if (v.length > PATTERN_MAX_LENGTH) return false;
+      for (const s of steps) {
+        let ok = false;
+        for (const t of s.sure) {
+          if (t.risky && v.length > RISKY_MAX_LENGTH) continue;
+          if (t.re.test(v)) {
+            ok = true;
+            break;
+          }
+        }
+        if (!ok) return false;
+      }
+      return true;
+    });
+  }
+
+  if (f.enumeration !== undefined) {
+    const t = enumerationTest(kind, ws, f.enumeration);
+    if (t === undefined) unsure = true;
+    else tests.push(t);
+  }
+
+  const hasLength = f.length !== undefined || f.minLength !== undefined || f.maxLength !== undefined;
+  if (hasLength) {
+    const measure = lengthOf(base);
+    if (measure === undefined) unsure = true;
+    else {
+      const lo = f.length ?? f.minLength ?? 0;
+      const hi = f.length ?? f.maxLength ?? Infinity;
+      tests.push((v) => {
+        const n = measure(v);
+        return n >= lo && n <= hi;
+      });
+    }
+  }
+
+  const hasRange = f.minInclusive !== undefined || f.maxInclusive !== undefined || f.minExclusive !== undefined || f.maxExclusive !== undefined;
+  if (hasRange) {
+    const t = rangeTest(kind, f);
+    if (t === undefined) unsure = true;
+    else tests.push(t);
+  }
+
+  if (f.totalDigits !== undefined || f.fractionDigits !== undefined) {
+    if (kind !== 'decimal') unsure = true;
+    else tests.push(digitsTest(f.totalDigits, f.fractionDigits));
+  }
+
+  if (unsure) return { ws, kind, check: () => false };
+  const baseCheck = base.check;
+  const out: Compiled = { ws, kind, check: baseCheck };
+  if (base.prim !== undefined) out.prim = base.prim;
+  if (base.item !== undefined) out.item = base.item;
+  if (tests.length === 0) {
+    if (base.trivial === true && ws === base.ws) out.trivial = true;
+    return out;
+  }
+  if (base.trivial === true && tests.length === 1) {
+    const only = tests[0]!;
+    out.check = only;
+    return out;
+  }
+  out.check = (v, scope) => {
+    if (!baseCheck(v, scope)) return false;
+    for (const t of tests) if (!t(v, scope)) return false;
+    return true;
+  };
+  return out;
+}
+
+// ---- enumeration
+
+function enumerationTest(kind: ValueKind | 'union', ws: WhiteSpace, values: string[]): ((v: string) => boolean) | undefined {
+  switch (kind) {
+    case 'qname':
+      // equal QNames are equal expanded names: prefixes in schema and instance may differ
+      return undefined;
+    case 'decimal': {
+      const keys = new Set<string>();
+      for (const e of values) {
+        const n = normaliseSpace(e, 'collapse');
+        if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/.test(n)) continue; // a bad literal matches nothing we confirm
+        keys.add(decimalKey(parseDecimal(n)));
+      }
+      return (v) => keys.has(decimalKey(parseDecimal(v)));
+    }
+    case 'float': {
+      const nums = new Set<number>();
+      for (const e of values) {
+        const n = floatValue(normaliseSpace(e, 'collapse'));
+        if (n !== undefined) nums.add(n);
+      }
+      return (v) => {
+        const n = floatValue(v);
+        return n !== undefined && nums.has(n);
+      };
+    }
+    case 'boolean': {
+      const keys = new Set(values.map((e) => boolKey(normaliseSpace(e, 'collapse'))));
+      return (v) => keys.has(boolKey(v));
+    }
+    default: {
+      // string-like, lists, dates, unions: identical literals are identical values
+      const set = new Set(values.map((e) => normaliseSpace(e, ws)));
+      return (v) => set.has(v);
+    }
+  }
+}
+
+function boolKey(v: string): string {
+  return v === '1' ? 'true' : v === '0' ? 'false' : v;
+}
+
+/** value of a float/double literal for comparisons; undefined for NaN and for what we do not trust */
+function floatValue(v: string): number | undefined {
+  if (v === 'INF') return Infinity;
+  if (v === '-INF') return -Infinity;
+  if (!/^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?$/.test(v)) return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+// ---- length
+
+function codePoints(v: string): number {
+  let n = v.length;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
+}
+
+function lengthOf(base: Compiled): ((v: string) => number) | undefined {
+  switch (base.kind) {
+    case 'string':
+      return codePoints;
+    case 'list':
+      return (v) => (v === '' ? 0 : v.split(' ').length);
+    case 'binary': {
+      const octets = base.prim?.octets;
+      return octets;
+    }
+    default:
+      return undefined;
+  }
+}
+
+// ---- ranges
+
+function rangeTest(kind: ValueKind | 'union', f: Facets): ((v: string) => boolean) | undefined {
+  if (kind === 'decimal') {
+    const bound = (s: string | undefined): Decimal | undefined | null => {
+      if (s === undefined) return undefined;
+      const n = normaliseSpace(s, 'collapse');
+      return /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/.test(n) ? parseDecimal(n) : null;
+    };
+    const minI = bound(f.minInclusive);
+    const maxI = bound(f.maxInclusive);
+    const minE = bound(f.minExclusive);
+    const maxE = bound(f.maxExclusive);
+    if (minI === null || maxI === null || minE === null || maxE === null) return undefined;
+    return (v) => {
+      const d = parseDecimal(v);
+      if (minI !== undefined && compareDecimal(d, minI) < 0) return false;
+      if (maxI !== undefined && compareDecimal(d, maxI) > 0) return false;
+      if (minE !== undefined && compareDecimal(d, minE) <= 0) return false;
+      if (maxE !== undefined && compareDecimal(d, maxE) >= 0) return false;
+      return true;
+    };
+  }
+  if (kind === 'float') {
+    const bound = (s: string | undefined): number | undefined | null => {
+      if (s === undefined) return undefined;
+      const n = floatValue(normaliseSpace(s, 'collapse'));
+      return n === undefined ? null : n;
+    };
+    const minI = bound(f.minInclusive);
+    const maxI = bound(f.maxInclusive);
+    const minE = bound(f.minExclusive);
+    const maxE = bound(f.maxExclusive);
+    if (minI === null || maxI === null || minE === null || maxE === null) return undefined;
+    // how close to a bound we stop trusting float parsing to agree bit for bit (float vs double
+    // rounding of the value or the bound)
+    const near = (n: number, b: number): boolean => Math.abs(n - b) <= Math.abs(b) * 1e-6 + 1e-300;
+    return (v) => {
+      const n = floatValue(v);
+      if (n === undefined) return false;
+      if (minI !== undefined && (n < minI || (n !== minI && near(n, minI)))) return false;
+      if (maxI !== undefined && (n > maxI || (n !== maxI && near(n, maxI)))) return false;
+      if (minE !== undefined && (n <= minE || near(n, minE))) return false;
+      if (maxE !== undefined && (n >= maxE || near(n, maxE))) return false;
+      return true;
+    };
+  }
+  return undefined;
+}
+
+// ---- digits
+
+function digitsTest(total: number | undefined, fraction: number | undefined): (v: string) => boolean {
+  return (v) => {
+    // counted on the lexical digits without leading integer zeros; trailing fraction zeros
+    // count, which can only make us stricter than the value-space count
+    let s = v[0] === '+' || v[0] === '-' ? v.slice(1) : v;
+    const dot = s.indexOf('.');
+    let int = dot < 0 ? s : s.slice(0, dot);
+    const frac = dot < 0 ? '' : s.slice(dot + 1);
+    int = int.replace(/^0+/, '');
+    s = int + frac;
+    if (total !== undefined && s.length > total) return false;
+    if (fraction !== undefined && frac.length > fraction) return false;
+    return true;
+  };
+}
+
+// ---- entry point
+
+const ALWAYS: SimpleChecker = () => true;
+const NEVER_CHECK: SimpleChecker = () => false;
+
+/** Compile to a checker: true = valid for sure, false = invalid or unsure (caller falls back). */
+export function compileSimple(def: SimpleDef): SimpleChecker {
+  const c = compile(def);
+  if (c === NEVER) return NEVER_CHECK;
+  if (c.trivial === true && c.ws === 'preserve') return ALWAYS;
+  const check = c.check;
+  const ws = c.ws;
+  if (ws === 'preserve') return (raw, scope) => check(raw, scope);
+  return (raw, scope) => check(normaliseSpace(raw, ws), scope);
+}
+
+/**
+ * ID-ness of a simple type (xs:ID, xs:IDREF, xs:IDREFS or restrictions of them): uniqueness and
+ * reference checks are document-level, so they are the caller's. 'unsure' for ID-typed members
+ * of lists or unions, whose treatment by libxml2 we do not model.
+ */
+export function simpleIdKind(def: SimpleDef): 'ID' | 'IDREF' | 'IDREFS' | 'unsure' | undefined {
+  switch (def.kind) {
+    case 'builtin':
+      return builtinInfo(def.name)?.idKind;
+    case 'restriction':
+      return simpleIdKind(def.base);
+    case 'list':
+      return simpleIdKind(def.item) === undefined ? undefined : 'unsure';
+    case 'union':
+      return def.members.some((m) => simpleIdKind(m) !== undefined) ? 'unsure' : undefined;
+  }
+}
