@@ -1,8 +1,10 @@
 import type { XmlDocument } from 'libxml2-wasm';
-import { loadCatalog } from '../catalog/index.js';
 import type { Catalog } from '../catalog/types.js';
 import type { Finding, LayerManifest } from '../findings/types.js';
-import { resolveBinding, unwrapResponse } from '../transport/index.js';
+// the two modules themselves, not transport/index.js: that pulls in the HTTP client (undici),
+// which a validation worker would load for nothing at every start
+import { resolveBinding } from '../transport/binding.js';
+import { unwrapResponse } from '../transport/envelope.js';
 import { TOOL_VERSION } from '../version.js';
 import { buildTree } from '../xml/jstree.js';
 import { ENGINE_VERSION } from './xsd.js';
@@ -32,6 +34,16 @@ export type LayerFailures = Map<string, string>;
 
 type CatalogState = { catalog: Catalog } | { error: string };
 const catalogs = new Map<string, CatalogState>();
+let loader: (() => Catalog) | undefined;
+
+/**
+ * How catalogFor loads the catalogue when a run brings none: index.ts registers loadCatalog.
+ * A worker that starts from the main thread's snapshot never loads it, so this module does not
+ * import the catalogue loader (YAML and JSON Schema machinery, ≈ 0.1 s at each worker start).
+ */
+export function useCatalogLoader(load: () => Catalog): void {
+  loader = load;
+}
 
 /** Use this catalogue for runs without their own (a worker thread, from the main thread's snapshot). */
 export function useCatalog(catalog: Catalog): void {
@@ -42,9 +54,10 @@ export function catalogFor(opts: { catalog?: Catalog }): CatalogState {
   if (opts.catalog) return { catalog: opts.catalog };
   const have = catalogs.get('');
   if (have) return have;
+  if (!loader) return { error: 'no catalogue loader registered (import src/validate/index.js)' };
   let state: CatalogState;
   try {
-    state = { catalog: loadCatalog() };
+    state = { catalog: loader() };
   } catch (err) {
     state = { error: err instanceof Error ? err.message.split('\n')[0]! : String(err) };
   }

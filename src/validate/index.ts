@@ -11,12 +11,15 @@ import { serialize } from 'node:v8';
 import type { Catalog, PlanDef } from '../catalog/types.js';
 import type { Finding } from '../findings/types.js';
 import { DEFAULT_MAX_BYTES } from '../xml/parse.js';
-import { catalogFor, judge, manifest, validateOne, type LayerFailures } from './file.js';
+import { loadCatalog } from '../catalog/index.js';
+import { catalogFor, judge, manifest, useCatalogLoader, validateOne, type LayerFailures } from './file.js';
 import { collectInputs, DEFAULT_ZIP_LIMITS, type InputItem } from './inputs.js';
 import { runPackage } from './layers/package.js';
-import { ValidatorPool, workerScript, type PoolReply, type WorkerStart } from './pool.js';
+import { JOBS_IN_FLIGHT, ValidatorPool, workerScript, type PoolJob, type PoolReply, type WorkerStart } from './pool.js';
 import { finding } from './rules.js';
 import type { DocumentSummary, FileOutcome, FileResult, ValidateOptions, ValidateTextOptions, ValidationReport } from './types.js';
+
+useCatalogLoader(loadCatalog);
 
 export type * from './types.js';
 export { detect, parseTestName, type Detection, type TestName } from './detect.js';
@@ -41,6 +44,21 @@ export function validateTextWithManifest(input: string | Uint8Array, opts: Valid
 /** Below this many files the run stays in-process: starting workers costs more than it saves. */
 export const POOL_THRESHOLD = 48;
 
+/**
+ * With a pool, the main thread validates files too (while it would otherwise wait), so the
+ * default is one worker fewer than the cores (at least one, at most 7). Files larger than
+ * MAIN_THREAD_MAX_BYTES always go to a worker: the worker's time limit and bounded heap are the
+ * fence for a hostile large file.
+ */
+export function defaultWorkers(): number {
+  return Math.min(Math.max(1, availableParallelism() - 1), 7);
+}
+
+export const MAIN_THREAD_MAX_BYTES = 1024 * 1024;
+
+/** Jobs queued beyond those in the workers' hands before the input is read further. */
+const BACKLOG = 4;
+
 function internalError(path: string, reason: string): FileOutcome {
   const findings = [finding('HT-PRE-INTERNAL', { reason }, { file: path })];
   return { result: { path, kind: 'unreadable', verdict: judge(findings), findings } };
@@ -49,6 +67,18 @@ function internalError(path: string, reason: string): FileOutcome {
 function tooLarge(path: string, size: number, limit: number): FileOutcome {
   const findings = [finding('HT-PRE-TOO-LARGE', { size, limit }, { file: path })];
   return { result: { path, kind: 'unreadable', verdict: judge(findings), findings } };
+}
+
+/** A pool job validated on the main thread (taken back from the queue). */
+function validateHere(job: PoolJob, opts: ValidateOptions, failures: LayerFailures): PoolReply {
+  const item: Extract<InputItem, { kind: 'file' | 'bytes' }> = job.bytes
+    ? { kind: 'bytes', path: job.path, bytes: job.bytes }
+    : { kind: 'file', path: job.path, abs: job.abs!, size: job.size };
+  try {
+    return { id: job.id, outcome: readAndValidate(item, opts, failures), failures: [] };
+  } catch (err) {
+    return { id: job.id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), failures: [] };
+  }
 }
 
 function readAndValidate(item: Extract<InputItem, { kind: 'file' | 'bytes' }>, opts: ValidateOptions, failures: LayerFailures): FileOutcome {
@@ -84,7 +114,7 @@ export async function validateFiles(paths: string[], opts: ValidateOptions = {})
 
   // a caller's own catalogue object cannot cross into workers: such runs stay in-process
   const script = opts.catalog ? undefined : workerScript();
-  const wanted = opts.workers ?? Math.min(Math.max(1, availableParallelism()), 8);
+  const wanted = opts.workers ?? defaultWorkers();
   // an explicit worker count starts the pool at once; by default only large inputs get one
   const threshold = opts.workers !== undefined ? 0 : POOL_THRESHOLD;
   let pool: ValidatorPool | undefined;
@@ -101,14 +131,24 @@ export async function validateFiles(paths: string[], opts: ValidateOptions = {})
       outcomes[index] = readAndValidate(item, opts, failures);
       return;
     }
-    const job = item.kind === 'file'
-      ? { id: index, path: item.path, abs: item.abs, opts: jobOpts(opts) }
-      : { id: index, path: item.path, bytes: item.bytes, opts: jobOpts(opts) };
+    const job: PoolJob = item.kind === 'file'
+      ? { id: index, path: item.path, abs: item.abs, size: item.size, opts: jobOpts(opts) }
+      : { id: index, path: item.path, bytes: item.bytes, size: item.bytes.byteLength, opts: jobOpts(opts) };
     pending.push(pool.run(job).then((reply: PoolReply) => {
       for (const [k, v] of reply.failures) if (!failures.has(k)) failures.set(k, v);
       outcomes[index] = 'outcome' in reply ? reply.outcome : internalError(item.path, reply.error);
       waiters.shift()?.();
     }));
+  };
+
+  // the main thread validates waiting jobs itself instead of only waiting for the workers (it
+  // is warm: catalogue loaded, schemas compiled), then lets the workers' answers in
+  const helpOnce = async (): Promise<boolean> => {
+    const e = pool?.steal((j) => j.size <= MAIN_THREAD_MAX_BYTES);
+    if (!e) return false;
+    e.resolve(validateHere(e.job, opts, failures));
+    await new Promise<void>((r) => setImmediate(r));
+    return true;
   };
 
   try {
@@ -132,10 +172,13 @@ export async function validateFiles(paths: string[], opts: ValidateOptions = {})
         continue;
       }
       dispatch(i, item);
-      // backpressure: zip entries are read only as fast as the workers take them
-      while (pool && pool.pending > pool.size * 4) await new Promise<void>((r) => waiters.push(r));
+      // backpressure: zip entries are read only as fast as the files are validated
+      while (pool && pool.pending > pool.size * JOBS_IN_FLIGHT + BACKLOG) {
+        if (!(await helpOnce())) await new Promise<void>((r) => waiters.push(r));
+      }
     }
     for (const b of buffered.splice(0)) dispatch(b.index, b.item);
+    while (await helpOnce());
     await Promise.all(pending);
   } finally {
     await pool?.close();

@@ -7,9 +7,10 @@ import type { FileOutcome, ValidateOptions } from './types.js';
 
 /**
  * A fixed pool of validation worker threads. Each worker keeps its own catalogue (from the main
- * thread's snapshot) and compiled schemas (libxml2-wasm instances are per thread). A worker that crashes or exceeds the per-file
- * time limit is terminated and replaced; its file gets an internal-error outcome instead of
- * stopping the run.
+ * thread's snapshot) and compiled schemas (libxml2-wasm instances are per thread). A worker that
+ * crashes or exceeds the per-file time limit is terminated and replaced; its file gets an
+ * internal-error outcome instead of stopping the run. The main thread may take waiting jobs
+ * back (steal) and validate them itself while it would otherwise only wait.
  */
 
 export interface PoolJob {
@@ -19,6 +20,8 @@ export interface PoolJob {
   abs?: string;
   /** zip entry bytes (transferred) */
   bytes?: Uint8Array;
+  /** bytes on disk or in the entry (the main thread takes only small files for itself) */
+  size: number;
   opts: Pick<ValidateOptions, 'schemas' | 'maxBytes' | 'maxDepth'>;
 }
 
@@ -48,14 +51,31 @@ export function workerScript(): string | undefined {
   return existsSync(built) ? built : undefined;
 }
 
+/** A job and how to settle it. */
+export interface PoolEntry {
+  job: PoolJob;
+  resolve: (r: PoolReply) => void;
+}
+
 interface Slot {
   worker: Worker;
-  job?: { job: PoolJob; resolve: (r: PoolReply) => void; timer: NodeJS.Timeout };
+  /** jobs handed to this worker, in order; the worker runs them one after another, the first is running */
+  inflight: PoolEntry[];
+  /** time limit of the running (first) job */
+  timer?: NodeJS.Timeout;
 }
+
+/**
+ * Jobs handed to one worker before its previous answer is back: the next file is already in
+ * the worker's port when it finishes one, so it never sits idle waiting for the main thread
+ * (each round trip cost a context switch on a loaded 2-core machine). Two is enough; more
+ * only leaves the last files queued behind a busy worker while others are idle.
+ */
+export const JOBS_IN_FLIGHT = 2;
 
 export class ValidatorPool {
   private readonly slots: Slot[] = [];
-  private readonly queue: { job: PoolJob; resolve: (r: PoolReply) => void }[] = [];
+  private readonly queue: PoolEntry[] = [];
   private closed = false;
 
   constructor(private readonly script: string, readonly size: number, private readonly timeoutMs = 120_000, private readonly start: WorkerStart = {}) {
@@ -65,34 +85,53 @@ export class ValidatorPool {
   private spawn(): Slot {
     // the worker's heap is bounded so that one hostile file cannot take the machine with it
     const worker = new Worker(this.script, { workerData: this.start, resourceLimits: { maxOldGenerationSizeMb: 512 } });
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, inflight: [] };
     worker.on('message', (reply: PoolReply) => {
-      const cur = slot.job;
+      const cur = slot.inflight[0];
       if (!cur || cur.job.id !== reply.id) return;
-      clearTimeout(cur.timer);
-      delete slot.job;
+      slot.inflight.shift();
+      this.arm(slot);
       cur.resolve(reply);
       this.pump();
     });
-    const lost = (why: string) => {
-      const cur = slot.job;
-      delete slot.job;
-      if (cur) {
-        clearTimeout(cur.timer);
-        cur.resolve({ id: cur.job.id, error: why, failures: [] });
-      }
-      const i = this.slots.indexOf(slot);
-      if (i !== -1 && !this.closed) {
-        this.slots[i] = this.spawn();
-        this.pump();
-      }
-    };
+    const lost = (why: string) => this.replace(slot, why);
     worker.on('error', (err) => lost(`worker crashed: ${err.message}`));
     worker.on('exit', (code) => {
       if (!this.closed) lost(`worker exited (${code})`);
     });
     worker.unref();
     return slot;
+  }
+
+  /** (Re)start the time limit for the job the worker is running now. */
+  private arm(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    delete slot.timer;
+    const head = slot.inflight[0];
+    if (!head) return;
+    // a file that takes this long is treated as hostile: stop the worker, replace it
+    slot.timer = setTimeout(() => {
+      if (slot.inflight[0] === head) this.replace(slot, `timed out after ${Math.round(this.timeoutMs / 1000)} s`, true);
+    }, this.timeoutMs);
+  }
+
+  /**
+   * The worker is gone (crashed, exited, or stopped for taking too long): the file it was
+   * running gets the error, the files queued behind it go back to the front of the queue
+   * (they were never started), and a fresh worker takes the slot.
+   */
+  private replace(slot: Slot, why: string, terminate = false): void {
+    const i = this.slots.indexOf(slot);
+    if (i === -1) return;
+    if (slot.timer) clearTimeout(slot.timer);
+    delete slot.timer;
+    const [head, ...rest] = slot.inflight.splice(0);
+    this.queue.unshift(...rest);
+    if (terminate) void slot.worker.terminate();
+    if (this.closed) this.slots.splice(i, 1);
+    else this.slots[i] = this.spawn();
+    head?.resolve({ id: head.job.id, error: why, failures: [] });
+    this.pump();
   }
 
   run(job: PoolJob): Promise<PoolReply> {
@@ -104,34 +143,42 @@ export class ValidatorPool {
 
   /** jobs waiting or running */
   get pending(): number {
-    return this.queue.length + this.slots.filter((s) => s.job).length;
+    let n = this.queue.length;
+    for (const s of this.slots) n += s.inflight.length;
+    return n;
+  }
+
+  /** jobs not yet handed to a worker */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * Take a waiting job away from the workers (the main thread validates it itself): the first
+   * one `accept` takes. The caller must settle it with `resolve`.
+   */
+  steal(accept: (job: PoolJob) => boolean): PoolEntry | undefined {
+    const i = this.queue.findIndex((e) => accept(e.job));
+    return i === -1 ? undefined : this.queue.splice(i, 1)[0];
   }
 
   private pump(): void {
-    for (const slot of this.slots) {
-      if (slot.job) continue;
-      const next = this.queue.shift();
-      if (!next) return;
-      const timer = setTimeout(() => {
-        // a file that takes this long is treated as hostile: stop the worker, replace it
-        const cur = slot.job;
-        if (cur && cur.job.id === next.job.id) {
-          void slot.worker.terminate();
-          delete slot.job;
-          cur.resolve({ id: next.job.id, error: `timed out after ${Math.round(this.timeoutMs / 1000)} s`, failures: [] });
-          const i = this.slots.indexOf(slot);
-          if (i !== -1 && !this.closed) this.slots[i] = this.spawn();
-          this.pump();
-        }
-      }, this.timeoutMs);
-      slot.job = { job: next.job, resolve: next.resolve, timer };
-      const transfer = next.job.bytes ? [next.job.bytes.buffer as ArrayBuffer] : [];
-      slot.worker.postMessage(next.job, transfer);
+    for (let depth = 1; depth <= JOBS_IN_FLIGHT; depth++) {
+      for (const slot of this.slots) {
+        if (this.queue.length === 0) return;
+        if (slot.inflight.length >= depth) continue;
+        const next = this.queue.shift()!;
+        slot.inflight.push(next);
+        if (slot.inflight.length === 1) this.arm(slot);
+        const transfer = next.job.bytes ? [next.job.bytes.buffer as ArrayBuffer] : [];
+        slot.worker.postMessage(next.job, transfer);
+      }
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const s of this.slots) if (s.timer) clearTimeout(s.timer);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }

@@ -66,7 +66,7 @@ export interface ValidateOptions {
   maxBytes?: number;
   /** deepest element nesting accepted; default src/xml's */
   maxDepth?: number;
-  /** worker threads: 0 = in-process; n > 0 starts n at once; undefined = one per core when the input is large (≥ 48 files) */
+  /** worker threads: 0 = in-process; n > 0 starts n at once; undefined = one fewer than the cores when the input is large (≥ 48 files). With workers the main thread validates small files too. */
   workers?: number;
 }
 

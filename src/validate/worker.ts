@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { deserialize } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Catalog } from '../catalog/types.js';
-import { useCatalog, validateOne, type LayerFailures } from './file.js';
+import { useCatalog, useCatalogLoader, validateOne, type LayerFailures } from './file.js';
 import { xsdSets } from './layers/xsd.js';
 import type { PoolJob, PoolReply, WorkerStart } from './pool.js';
 
@@ -17,6 +17,11 @@ if (!parentPort) throw new Error('worker.ts runs as a worker thread only');
 const port = parentPort;
 const start = (workerData ?? {}) as WorkerStart;
 if (start.catalog) useCatalog(deserialize(start.catalog) as Catalog);
+else {
+  // no snapshot (the main thread's catalogue failed to load): load it here, and say why per file
+  const { loadCatalog } = await import('../catalog/index.js');
+  useCatalogLoader(loadCatalog);
+}
 // never throws: a schema set that fails to load is reported per file by the XSD layer
 xsdSets(start.schemas);
 

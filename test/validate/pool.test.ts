@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { JOBS_IN_FLIGHT, ValidatorPool, type PoolJob, type PoolReply } from '../../src/validate/pool.js';
+
+/*
+ * The pool's mechanics with a stand-in worker (the real one is covered by hostile.test.ts and
+ * the bench): several jobs in flight per worker, a worker that hangs or dies on one file costs
+ * that file only, the files queued behind it still get their own answers, and jobs taken back
+ * by the main thread (steal) never reach a worker.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'hutong-pool-'));
+const script = join(dir, 'worker.mjs');
+writeFileSync(script, `
+import { parentPort, threadId } from 'node:worker_threads';
+parentPort.on('message', (job) => {
+  if (job.path === 'hang') for (;;) {}
+  if (job.path === 'die') process.exit(7);
+  parentPort.postMessage({ id: job.id, outcome: { result: { path: job.path, kind: 'unknown', verdict: 'pass', findings: [] } }, failures: [['seen-by', String(threadId)]] });
+});
+`);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const job = (id: number, path: string): PoolJob => ({ id, path, size: 1, opts: {} });
+const outcomePath = (r: PoolReply) => ('outcome' in r ? r.outcome.result.path : `error: ${r.error}`);
+
+describe('ValidatorPool', () => {
+  it('answers every job, in any number, with its own reply', async () => {
+    const pool = new ValidatorPool(script, 2);
+    try {
+      const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => pool.run(job(i, `f${i}`))));
+      expect(replies.map((r) => r.id)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      expect(replies.map(outcomePath)).toEqual(Array.from({ length: 40 }, (_, i) => `f${i}`));
+      // both workers took part
+      expect(new Set(replies.map((r) => r.failures[0]![1])).size).toBe(2);
+      expect(pool.pending).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('hands each worker at most JOBS_IN_FLIGHT jobs; the rest wait in the queue', async () => {
+    const pool = new ValidatorPool(script, 1);
+    try {
+      const all = Array.from({ length: 6 }, (_, i) => pool.run(job(i, `f${i}`)));
+      expect(pool.queued).toBe(6 - JOBS_IN_FLIGHT);
+      expect(pool.pending).toBe(6);
+      await Promise.all(all);
+      expect(pool.queued).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a file that hangs its worker times out alone; the file queued behind it on that worker is answered', async () => {
+    const pool = new ValidatorPool(script, 1, 1500);
+    try {
+      const [hang, after, later] = await Promise.all([pool.run(job(0, 'hang')), pool.run(job(1, 'after')), pool.run(job(2, 'later'))]);
+      expect(outcomePath(hang)).toMatch(/^error: timed out after/);
+      expect(outcomePath(after)).toBe('after');
+      expect(outcomePath(later)).toBe('later');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a worker that dies costs only the file it was running; a fresh worker takes the rest', async () => {
+    const pool = new ValidatorPool(script, 1);
+    try {
+      const replies = await Promise.all([pool.run(job(0, 'a')), pool.run(job(1, 'die')), pool.run(job(2, 'b')), pool.run(job(3, 'c'))]);
+      expect(replies.map(outcomePath)).toEqual(['a', 'error: worker exited (7)', 'b', 'c']);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('steal takes a waiting job away from the workers; the caller settles it', async () => {
+    const pool = new ValidatorPool(script, 1);
+    try {
+      const all = Array.from({ length: 5 }, (_, i) => pool.run(job(i, `f${i}`)));
+      const stolen = pool.steal((j) => j.path === 'f4');
+      expect(stolen?.job.id).toBe(4);
+      expect(pool.steal((j) => j.path === 'f0')).toBeUndefined(); // already in the worker's hands
+      stolen!.resolve({ id: 4, outcome: { result: { path: 'main thread', kind: 'unknown', verdict: 'pass', findings: [] } }, failures: [] });
+      expect((await Promise.all(all)).map(outcomePath)).toEqual(['f0', 'f1', 'f2', 'f3', 'main thread']);
+    } finally {
+      await pool.close();
+    }
+  });
+});
