@@ -1,0 +1,352 @@
+import type { JElement } from '../xml/jstree.js';
+import { allows } from './content.js';
+import { clark, XSI, type CompiledSchema, type ComplexTypeData, type NsConstraint, type SimpleDef, type WildcardData } from './model.js';
+import { simpleIdKind } from './simple.js';
+
+/**
+ * The validator: a CompiledSchema linked into Maps and checker closures (once per schema
+ * object, lazily), then one walk over the JElement tree. It is conservative: it answers valid
+ * only when every element, attribute and text node was checked against a construct it
+ * implements exactly; any violation or doubt stops the walk with a reason (the caller then runs
+ * libxml2 for the authoritative findings).
+ */
+
+export type Acceptance = { valid: true } | { valid: false; reason: string; xpath?: string };
+
+export type Check = (raw: string, scope?: ReadonlyMap<string, string>) => boolean;
+export type SimpleCompiler = (def: SimpleDef) => Check;
+
+interface RWild {
+  ns: NsConstraint;
+  process: WildcardData['process'];
+}
+
+interface REdge {
+  ns: string;
+  elem: RElem;
+  to: number;
+  /** another element of the same local name in another namespace */
+  alt: REdge | undefined;
+}
+
+interface RState {
+  final: boolean;
+  byLocal: Map<string, REdge>;
+  wild: { wc: RWild; to: number } | undefined;
+}
+
+/** 0 plain, 1 ID, 2 IDREF, 3 IDREFS (document-level checks), 4 an ID-ness we do not model */
+type IdKind = 0 | 1 | 2 | 3 | 4;
+
+function idKindOf(d: SimpleDef): IdKind {
+  const k = simpleIdKind(d);
+  return k === undefined ? 0 : k === 'ID' ? 1 : k === 'IDREF' ? 2 : k === 'IDREFS' ? 3 : 4;
+}
+
+interface RAttr {
+  check: Check;
+  id: IdKind;
+  required: boolean;
+  fixed: string | undefined;
+}
+
+interface RType {
+  name: string;
+  abstract: boolean;
+  base: RType | undefined;
+  /** simple type checker, or undefined for complex types */
+  simple: Check | undefined;
+  /** ID-ness of a simple type (libxml2 registers IDs of attributes only, so elements of such types are not handled) */
+  simpleId: IdKind;
+  content: ComplexTypeData['content'];
+  states: RState[];
+  /** attribute uses by local name (no namespace) or Clark name */
+  attrs: Map<string, RAttr>;
+  required: number;
+  anyAttr: RWild | undefined;
+}
+
+interface RElem {
+  local: string;
+  type: RType;
+  fixed: string | undefined;
+  dflt: string | undefined;
+}
+
+interface Runtime {
+  globals: Map<string, RElem>;
+  types: Map<string, RType>;
+  globalAttrs: Map<string, Check>;
+  anyType: RType;
+}
+
+const linked = new WeakMap<CompiledSchema, Runtime>();
+
+function link(s: CompiledSchema, compileSimple: SimpleCompiler): Runtime {
+  const have = linked.get(s);
+  if (have) return have;
+  const checkers = new Map<SimpleDef, Check>();
+  const checkerOf = (d: SimpleDef): Check => {
+    let c = checkers.get(d);
+    if (c === undefined) {
+      c = compileSimple(d);
+      checkers.set(d, c);
+    }
+    return c;
+  };
+  const types: RType[] = s.types.map((t, i) => ({
+    name: t.name ?? `#${i}`, abstract: t.kind === 'complex' && t.abstract, base: undefined, simple: undefined, simpleId: 0,
+    content: t.kind === 'complex' ? t.content : 'empty', states: [], attrs: new Map(), required: 0, anyAttr: undefined,
+  }));
+  const elems: RElem[] = s.elements.map((e) => ({ local: e.local, type: types[e.type]!, fixed: e.fixed, dflt: e.default }));
+  s.types.forEach((t, i) => {
+    const r = types[i]!;
+    if (t.kind === 'simple') {
+      r.simple = checkerOf(t.def);
+      r.simpleId = idKindOf(t.def);
+      return;
+    }
+    if (t.base !== undefined) r.base = types[t.base];
+    if (t.anyAttr) r.anyAttr = t.anyAttr;
+    for (const a of t.attrs) {
+      const st = s.types[a.type]!;
+      if (st.kind !== 'simple') throw new Error('attribute of complex type');
+      r.attrs.set(clark(a.ns, a.local), { check: checkerOf(st.def), id: idKindOf(st.def), required: a.required, fixed: a.fixed });
+      if (a.required) r.required++;
+    }
+    r.states = t.states.map((st) => {
+      const byLocal = new Map<string, REdge>();
+      for (const e of st.edges) byLocal.set(e.local, { ns: e.ns, elem: elems[e.elem]!, to: e.to, alt: byLocal.get(e.local) });
+      const w = st.wild[0];
+      return { final: st.final, byLocal, wild: w ? { wc: w.wc, to: w.to } : undefined };
+    });
+  });
+  const rt: Runtime = {
+    globals: new Map(Object.entries(s.globals).map(([k, i]) => [k, elems[i]!])),
+    types: new Map(Object.entries(s.typeNames).map(([k, i]) => [k, types[i]!])),
+    globalAttrs: new Map(Object.entries(s.globalAttrs).map(([k, i]) => {
+      const t = s.types[i]!;
+      return [k, t.kind === 'simple' && idKindOf(t.def) === 0 ? checkerOf(t.def) : () => false];
+    })),
+    anyType: types[0]!,
+  };
+  linked.set(s, rt);
+  return rt;
+}
+
+// ---------------------------------------------------------------------------- the walk
+
+let rt: Runtime;
+let failReason = '';
+let failAt: JElement | undefined;
+/** ID values seen and IDREF values to resolve, per document (allocated on first use) */
+let ids: Set<string> | undefined;
+let refs: string[] | undefined;
+
+function trimXml(s: string): string {
+  return s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+}
+
+function noteId(kind: IdKind, value: string, el: JElement): boolean {
+  if (kind === 4) return fail('an ID-typed list or union', el);
+  const v = trimXml(value);
+  if (kind === 1) {
+    ids ??= new Set();
+    if (ids.has(v)) return fail(`duplicate ID ${v}`, el);
+    ids.add(v);
+  } else if (kind === 2) (refs ??= []).push(v);
+  else for (const r of v.split(/[ \t\r\n]+/)) (refs ??= []).push(r);
+  return true;
+}
+
+function fail(reason: string, el: JElement): false {
+  failReason = reason;
+  failAt = el;
+  return false;
+}
+
+/** The text chunks of the tree (JElement keeps them private; the walk only reads them). */
+function chunksOf(el: JElement): readonly string[] | undefined {
+  const c = (el as unknown as { chunks?: unknown }).chunks;
+  return Array.isArray(c) ? (c as string[]) : undefined;
+}
+
+function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return false;
+  }
+  return true;
+}
+
+/** Character children of el (not of its children) are all white space. */
+function ownTextBlank(el: JElement): boolean {
+  if (el.textEnd === el.textStart) return true;
+  const ch = chunksOf(el);
+  if (ch === undefined) return false;
+  let pos = el.textStart;
+  for (const c of el.children) {
+    for (let i = pos; i < c.textStart; i++) if (!isBlank(ch[i]!)) return false;
+    pos = c.textEnd;
+  }
+  for (let i = pos; i < el.textEnd; i++) if (!isBlank(ch[i]!)) return false;
+  return true;
+}
+
+const QNAME = /^(?:([A-Za-z_][\w.\-]*):)?([A-Za-z_][\w.\-]*)$/;
+
+/** The type an xsi:type value names, via the element's in-scope namespaces. */
+function xsiType(el: JElement, value: string): RType | undefined {
+  const m = QNAME.exec(value);
+  if (m === null) return undefined;
+  const ns = el.scope.get(m[1] ?? '');
+  if (ns === undefined && m[1] !== undefined) return undefined;
+  return rt.types.get(clark(ns ?? '', m[2]!));
+}
+
+function derivedFrom(t: RType, d: RType): boolean {
+  for (let c: RType | undefined = t; c !== undefined; c = c.base) if (c === d) return true;
+  return false;
+}
+
+/** An element with a declaration. */
+function element(el: JElement, decl: RElem): boolean {
+  let type = decl.type;
+  for (const a of el.attrs) {
+    if (a.ns !== XSI) continue;
+    if (a.local !== 'type') return fail(`xsi:${a.local} is not handled by the fast path`, el);
+    const t = xsiType(el, a.value);
+    if (t === undefined) return fail(`xsi:type ${a.value} does not name a type of the schema`, el);
+    if (t !== type) {
+      if (type.simple !== undefined || t.simple !== undefined) return fail(`xsi:type ${a.value} on a simple-typed element`, el);
+      if (!derivedFrom(t, type)) return fail(`xsi:type ${a.value} is not derived from ${type.name}`, el);
+    }
+    type = t;
+  }
+  return typed(el, type, decl);
+}
+
+/** An element under a lax wildcard with no global declaration: its xsi:type, else xs:anyType. */
+function laxElement(el: JElement): boolean {
+  let type = rt.anyType;
+  for (const a of el.attrs) {
+    if (a.ns !== XSI) continue;
+    if (a.local !== 'type') return fail(`xsi:${a.local} is not handled by the fast path`, el);
+    const t = xsiType(el, a.value);
+    if (t === undefined) return fail(`xsi:type ${a.value} does not name a type of the schema`, el);
+    type = t;
+  }
+  return typed(el, type, undefined);
+}
+
+function wildChild(el: JElement, process: RWild['process']): boolean {
+  if (process === 'skip') return true;
+  const g = rt.globals.get(clark(el.ns, el.local));
+  if (g !== undefined) return element(el, g);
+  if (process === 'strict') return fail(`no global declaration of ${el.local} for a strict wildcard`, el);
+  return laxElement(el);
+}
+
+function typed(el: JElement, type: RType, decl: RElem | undefined): boolean {
+  if (type.abstract) return fail(`type ${type.name} is abstract`, el);
+  const simple = type.simple;
+  if (simple !== undefined) {
+    for (const a of el.attrs) if (a.ns !== XSI) return fail(`attribute ${a.local} on a simple-typed element`, el);
+    if (el.children.length > 0) return fail('child element in simple content', el);
+    let text = el.content;
+    if (decl !== undefined) {
+      if (decl.fixed !== undefined) {
+        if (text === '') text = decl.fixed;
+        else if (text !== decl.fixed) return fail('value differs from the fixed value', el);
+      } else if (text === '' && decl.dflt !== undefined) text = decl.dflt;
+    }
+    if (!simple(text, el.scope)) return fail(`value ${JSON.stringify(text.slice(0, 40))} not accepted for ${type.name}`, el);
+    if (type.simpleId !== 0) return fail('an element of an ID type', el);
+    return true;
+  }
+  // attributes
+  let required = 0;
+  for (const a of el.attrs) {
+    if (a.ns === XSI) continue; // xsi:type, checked by the caller
+    const use = type.attrs.get(a.ns === '' ? a.local : clark(a.ns, a.local));
+    if (use !== undefined) {
+      if (!use.check(a.value, el.scope)) return fail(`attribute ${a.local}="${a.value.slice(0, 40)}" not accepted`, el);
+      if (use.fixed !== undefined && a.value !== use.fixed) return fail(`attribute ${a.local} differs from its fixed value`, el);
+      if (use.id !== 0 && !noteId(use.id, a.value, el)) return false;
+      if (use.required) required++;
+      continue;
+    }
+    const w = type.anyAttr;
+    if (w === undefined || !allows(w.ns, a.ns)) return fail(`attribute ${a.local} not allowed`, el);
+    if (w.process === 'skip') continue;
+    const g = rt.globalAttrs.get(clark(a.ns, a.local));
+    if (g !== undefined) {
+      if (!g(a.value, el.scope)) return fail(`attribute ${a.local} not accepted`, el);
+    } else if (w.process === 'strict') return fail(`attribute ${a.local}: no global declaration for a strict wildcard`, el);
+  }
+  if (required !== type.required) return fail('a required attribute is missing', el);
+  // character content
+  if (type.content === 'empty') {
+    if (el.children.length > 0 || el.textEnd !== el.textStart) return fail('content in an element of empty content', el);
+    return true;
+  }
+  if (type.content === 'element' && !ownTextBlank(el)) return fail('text in element-only content', el);
+  // children
+  const states = type.states;
+  let s = states[0]!;
+  for (const c of el.children) {
+    let e = s.byLocal.get(c.local);
+    while (e !== undefined && e.ns !== c.ns) e = e.alt;
+    if (e !== undefined) {
+      if (!element(c, e.elem)) return false;
+      s = states[e.to]!;
+      continue;
+    }
+    const w = s.wild;
+    if (w !== undefined && allows(w.wc.ns, c.ns)) {
+      if (!wildChild(c, w.wc.process)) return false;
+      s = states[w.to]!;
+      continue;
+    }
+    return fail(`element ${c.local} not expected here`, c);
+  }
+  if (!s.final) return fail('content incomplete (a required child is missing)', el);
+  return true;
+}
+
+function xpathOf(el: JElement): string {
+  const steps: string[] = [];
+  for (let e: JElement | null = el; e !== null; e = e.parent) steps.push(e.parent === null ? e.local : `${e.local}[${e.index}]`);
+  return `/${steps.reverse().join('/')}`;
+}
+
+/** The walk (index.ts's acceptsTree wires simple.ts's compileSimple in). */
+export function accepts(schema: CompiledSchema, root: JElement, compileSimple: SimpleCompiler): Acceptance {
+  rt = link(schema, compileSimple);
+  const decl = rt.globals.get(clark(root.ns, root.local));
+  if (decl === undefined) return { valid: false, reason: `no global declaration of ${root.local}`, xpath: xpathOf(root) };
+  failReason = '';
+  failAt = undefined;
+  ids = undefined;
+  refs = undefined;
+  let ok: boolean;
+  try {
+    ok = element(root, decl);
+    // IDREFs must name an ID of the document (stricter than needed if libxml2 does not check: then only slower)
+    if (ok && refs !== undefined) {
+      for (const r of refs) {
+        if (ids === undefined || !ids.has(r)) {
+          ok = fail(`IDREF ${r} names no ID`, root);
+          break;
+        }
+      }
+    }
+  } catch (err) {
+    // a checker that throws, or recursion too deep: not sure
+    return { valid: false, reason: `fast path error: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  if (ok) return { valid: true };
+  const out: Acceptance = { valid: false, reason: failReason };
+  if (failAt !== undefined) out.xpath = xpathOf(failAt);
+  return out;
+}
