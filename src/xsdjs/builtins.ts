@@ -188,8 +188,9 @@ function durationCheck(v: string): boolean {
   return !v.endsWith('T') && !v.endsWith('P');
 }
 
-// ---- anyURI: an RFC 3986 URI-reference over printable ASCII (libxml2 parses with its 3986
-// parser; it also escapes and accepts spaces and non-ASCII, which we leave to it)
+// ---- anyURI: an RFC 3986 URI-reference. libxml2 first turns every byte outside printable
+// ASCII and the characters space < > " { } | \ ^ ` ' into '_' and then parses with its RFC 3986
+// parser; we do the same replacement and accept a subset of RFC 3986 (no IP literals).
 
 const PCHAR = "[A-Za-z0-9\\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2}";
 const QF = `(?:${PCHAR}|\\?)*`;
@@ -274,7 +275,9 @@ add(
     },
   }),
 );
-add(mk('anyURI', 'collapse', 'string', (v) => ANYURI_RE.test(v)));
+const URI_ODD = /[^\x21-\x7e]|[<>"{}|\\^`']/g;
+const URI_ODD_ONE = /[^\x21-\x7e]|[<>"{}|\\^`']/;
+add(mk('anyURI', 'collapse', 'string', (v) => ANYURI_RE.test(URI_ODD_ONE.test(v) ? v.replace(URI_ODD, '_') : v)));
 add(mk('base64Binary', 'collapse', 'binary', (v) => BASE64.test(v), { octets: base64Octets }));
 add(mk('hexBinary', 'collapse', 'binary', (v) => HEX.test(v), { octets: (v) => v.length / 2 }));
 add(

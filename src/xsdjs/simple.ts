@@ -174,7 +174,7 @@ function compileRestriction(base: Compiled, f: Facets): Compiled {
 
   const hasRange = f.minInclusive !== undefined || f.maxInclusive !== undefined || f.minExclusive !== undefined || f.maxExclusive !== undefined;
   if (hasRange) {
-    const t = rangeTest(kind, f);
+    const t = rangeTest(kind, f, base.prim?.name === 'float');
     if (t === undefined) unsure = true;
     else tests.push(t);
   }
@@ -286,7 +286,7 @@ function lengthOf(base: Compiled): ((v: string) => number) | undefined {
 
 // ---- ranges
 
-function rangeTest(kind: ValueKind | 'union', f: Facets): ((v: string) => boolean) | undefined {
+function rangeTest(kind: ValueKind | 'union', f: Facets, single: boolean): ((v: string) => boolean) | undefined {
   if (kind === 'decimal') {
     const bound = (s: string | undefined): Decimal | undefined | null => {
       if (s === undefined) return undefined;
@@ -318,9 +318,11 @@ function rangeTest(kind: ValueKind | 'union', f: Facets): ((v: string) => boolea
     const minE = bound(f.minExclusive);
     const maxE = bound(f.maxExclusive);
     if (minI === null || maxI === null || minE === null || maxE === null) return undefined;
-    // how close to a bound we stop trusting float parsing to agree bit for bit (float vs double
-    // rounding of the value or the bound)
-    const near = (n: number, b: number): boolean => Math.abs(n - b) <= Math.abs(b) * 1e-6 + 1e-300;
+    // how close to a bound we stop trusting our parse to agree with libxml2's bit for bit:
+    // a few ulps for doubles (both round correctly); for floats, decimal → double → float can
+    // round differently from decimal → float
+    const eps = single ? 1e-6 : 1e-15;
+    const near = (n: number, b: number): boolean => Math.abs(n - b) <= Math.abs(b) * eps + 1e-300;
     return (v) => {
       const n = floatValue(v);
       if (n === undefined) return false;

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { XmlDocument, XmlValidateError, XsdValidator } from 'libxml2-wasm';
 import { withSchemaFiles } from '../../src/validate/xsd-provider.js';
@@ -39,16 +39,27 @@ export interface Oracle {
 export function makeOracle(attrs: Record<string, string>, opts: { extraTypes?: string; includeDir?: string; includes?: string[] } = {}): Oracle {
   const tns = 'urn:hl7-org:v3';
   const inc = (opts.includes ?? []).map((f) => `<xs:include schemaLocation="${f}"/>`).join('');
-  const attrDecls = Object.entries(attrs)
-    .map(([n, t]) => `<xs:attribute name="${n}" type="${t}"/>`)
+  // one element per attribute under test (an element may carry one ID attribute only); a type
+  // starting with '<' is an anonymous xs:simpleType written out
+  const decls = Object.entries(attrs)
+    .map(([n, t]) => {
+      const a = t.startsWith('<') ? `<xs:attribute name="v">${t}</xs:attribute>` : `<xs:attribute name="v" type="${t}"/>`;
+      return `<xs:element name="probe.${n}"><xs:complexType>${a}</xs:complexType></xs:element>`;
+    })
     .join('');
-  const xsd = `<?xml version="1.0"?><xs:schema xmlns:xs="${XS}" xmlns="${tns}" targetNamespace="${tns}" elementFormDefault="qualified">${inc}${opts.extraTypes ?? ''}<xs:element name="t"><xs:complexType>${attrDecls}</xs:complexType></xs:element></xs:schema>`;
+  const xsd = `<?xml version="1.0"?><xs:schema xmlns:xs="${XS}" xmlns="${tns}" targetNamespace="${tns}" elementFormDefault="qualified">${inc}${opts.extraTypes ?? ''}${decls}</xs:schema>`;
   const files = new Map<string, Uint8Array>();
   const dir = opts.includeDir !== undefined ? resolve(opts.includeDir) : process.cwd();
   if (opts.includeDir !== undefined) {
     for (const f of readdirSync(dir)) if (f.endsWith('.xsd')) files.set(join(dir, f), readFileSync(join(dir, f)));
   }
-  const sdoc = XmlDocument.fromString(xsd);
+  let sdoc: XmlDocument;
+  try {
+    sdoc = XmlDocument.fromString(xsd);
+  } catch (err) {
+    writeFileSync('/tmp/oracle-bad.xsd', xsd);
+    throw err;
+  }
   let validator: XsdValidator;
   try {
     validator = withSchemaFiles(dir, files, () => XsdValidator.fromDoc(sdoc)).result;
@@ -62,8 +73,8 @@ export function makeOracle(attrs: Record<string, string>, opts: { extraTypes?: s
         .join('');
       const hasDefault = Object.prototype.hasOwnProperty.call(nsDecls, '');
       const text = hasDefault
-        ? `<h:t xmlns:h="${tns}"${decls} ${attr}="${attrEscape(value)}"/>`
-        : `<t xmlns="${tns}"${decls} ${attr}="${attrEscape(value)}"/>`;
+        ? `<h:probe.${attr} xmlns:h="${tns}"${decls} v="${attrEscape(value)}"/>`
+        : `<probe.${attr} xmlns="${tns}"${decls} v="${attrEscape(value)}"/>`;
       const doc = XmlDocument.fromString(text);
       try {
         validator.validate(doc);
