@@ -39,7 +39,8 @@ import type { SeriesPoint } from './histogram.js';
 import { StageRecorder } from './recorder.js';
 import { SelfCheckMonitor } from './selfcheck.js';
 import type { SelfCheckReport } from './selfcheck.js';
-import type { ClosedStage, RequestFactory, RequestSpec, ResponseChecker, ResponseHeaders, Target } from './types.js';
+import { serializeRequest } from './raw/request.js';
+import type { ClosedStage, RequestFactory, ResponseChecker, ResponseHeaders, Target } from './types.js';
 
 /** The part of autocannon's (untyped) client we use; see node_modules/autocannon/lib/httpClient.js. */
 interface AcClient {
@@ -93,30 +94,12 @@ interface User {
   backoff: NodeJS.Timeout | undefined;
 }
 
-const UNSAFE = /[\r\n\0]/;
-
 /**
- * The request's bytes, built by us rather than by autocannon's setupRequest/requestBuilder:
- * that path copies the whole client options object per request and cost more CPU than the
- * socket write itself (measured with --cpu-prof). The factory's Host and Content-Length are
- * ignored (the target's origin and the body's length are the truth).
+ * The request's bytes are built by us (raw/request.ts, shared with the raw client) rather than
+ * by autocannon's setupRequest/requestBuilder: that path copies the whole client options object
+ * per request and cost more CPU than the socket write itself (measured with --cpu-prof).
  */
-export function serializeRequest(spec: RequestSpec, host: string): Buffer {
-  const body = spec.body;
-  const method = spec.method ?? (body === undefined ? 'GET' : 'POST');
-  if (!/^[A-Z]+$/.test(method)) throw new Error(`invalid HTTP method ${JSON.stringify(method)}`);
-  if (!spec.path.startsWith('/') || UNSAFE.test(spec.path) || spec.path.includes(' ')) throw new Error(`invalid request path ${JSON.stringify(spec.path)}`);
-  let head = `${method} ${spec.path} HTTP/1.1\r\nHost: ${host}\r\nConnection: keep-alive\r\n`;
-  for (const [k, v] of Object.entries(spec.headers ?? {})) {
-    const lk = k.toLowerCase();
-    if (lk === 'host' || lk === 'content-length' || lk === 'connection' || lk === 'transfer-encoding') continue;
-    if (UNSAFE.test(k) || UNSAFE.test(v) || k.includes(':')) throw new Error(`invalid request header ${JSON.stringify(k)}`);
-    head += `${k}: ${v}\r\n`;
-  }
-  if (body === undefined) return Buffer.from(head + '\r\n', 'utf8');
-  if (typeof body === 'string') return Buffer.from(`${head}Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`, 'utf8');
-  return Buffer.concat([Buffer.from(`${head}Content-Length: ${body.byteLength}\r\n\r\n`, 'utf8'), body]);
-}
+export { serializeRequest };
 
 function lowerHeaders(h: Record<string, string | string[]>): ResponseHeaders {
   const out: ResponseHeaders = {};

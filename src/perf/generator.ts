@@ -11,9 +11,11 @@
  * (src/perf/autocannon.ts is the closed model on autocannon's client, bridging those gaps, for
  * a cross-check: RunStageOptions.engine = 'autocannon'.)
  *
- * Closed model: `users` virtual users, each with its own keep-alive connection (an undici
- * Client with pipelining 1). A user builds a request from the factory, sends it, waits for the
- * whole response, checks it, thinks (optional), repeats. Latency = response end − send.
+ * Closed model: `users` virtual users, each with its own keep-alive connection (pipelining 1):
+ * src/perf/raw's RawClient by default — the same dispatch()/handler contract at less CPU per
+ * request than undici's Client, see docs/performance.md — or an undici Client (engine 'undici').
+ * A user builds a request from the factory, sends it, waits for the whole response, checks it,
+ * thinks (optional), repeats. Latency = response end − send.
  *
  * Open model (wrk2-style constant arrival rate): request k is due at t0 + k / rate. A scheduler
  * hands every due request to an undici Pool; latency = response end − INTENDED send time, so
@@ -38,6 +40,7 @@ import { StageRecorder } from './recorder.js';
 import { SelfCheckMonitor } from './selfcheck.js';
 import type { SelfCheckReport } from './selfcheck.js';
 import type { ClosedStage, OpenStage, RequestFactory, RequestSpec, ResponseChecker, Target } from './types.js';
+import { RawClient } from './raw/client.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -55,6 +58,8 @@ export interface GeneratorOptions {
   signal?: AbortSignal;
   onSecond?: (p: SeriesPoint) => void;
   selfCheckSampleMs?: number;
+  /** closed model: each user's HTTP client, src/perf/raw (default) or an undici Client */
+  client?: 'raw' | 'undici';
 }
 
 /** Raw result of one model run, before thresholds and the self-check verdict. */
@@ -156,7 +161,7 @@ class Engine {
     this.checkDrained();
   }
 
-  send(dispatcher: Dispatcher, spec: RequestSpec, refMs: number, recorded: boolean, after?: (o: ExchangeOutcome) => void): void {
+  send(dispatcher: Pick<Dispatcher, 'dispatch'>, spec: RequestSpec, refMs: number, recorded: boolean, after?: (o: ExchangeOutcome) => void): void {
     const ex = new Exchange(
       refMs,
       refMs + this.limits.timeoutMs,
@@ -253,9 +258,11 @@ export async function runClosed(
 ): Promise<GeneratorRun> {
   const { origin, limits, users, t0, windowStart, windowEnd } = closedWindow(stage, target);
   const engine = new Engine(t0, users, windowStart, windowEnd, limits, checker, opts);
-  const clients = Array.from(
-    { length: users },
-    () => new Client(origin, { pipelining: 1, connect: { timeout: Math.min(limits.timeoutMs, 10_000) } }),
+  const connectTimeoutMs = Math.min(limits.timeoutMs, 10_000);
+  const clients = Array.from({ length: users }, () =>
+    opts.client === 'undici'
+      ? new Client(origin, { pipelining: 1, connect: { timeout: connectTimeoutMs } })
+      : new RawClient(origin, { connectTimeoutMs, maxBodyBytes: limits.maxBodyBytes }),
   );
   const iteration = new Array<number>(users).fill(0);
   const backoffMs = opts.errorBackoffMs ?? DEFAULT_ERROR_BACKOFF_MS;

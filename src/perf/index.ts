@@ -37,6 +37,8 @@ export { DEFAULT_SELFCHECK_RULES, SelfCheckMonitor, judge } from './selfcheck.js
 export type { SelfCheckRules, SelfCheckReport, Verdict } from './selfcheck.js';
 export { openConnections } from './generator.js';
 export { runClosedAutocannon } from './autocannon.js';
+export { RawClient } from './raw/client.js';
+export type { RawClientOptions } from './raw/client.js';
 
 /** The default checker: any 2xx is fine, anything else is http-status:NNN. */
 export const statusChecker: ResponseChecker = (status) => (status >= 200 && status < 300 ? null : `http-status:${status}`);
@@ -81,7 +83,7 @@ export async function runStage(
     stage.model === 'closed'
       ? opts.engine === 'autocannon' && stage.thinkTimeMs === undefined
         ? await runClosedAutocannon(stage, tgt, factory, checker, genOpts)
-        : await runClosed(stage, tgt, factory, checker, genOpts)
+        : await runClosed(stage, tgt, factory, checker, { ...genOpts, client: opts.engine === 'undici' ? 'undici' : 'raw' })
       : await runOpen(stage, tgt, factory, checker, genOpts);
 
   const rec = run.recorder;

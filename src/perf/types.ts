@@ -96,11 +96,12 @@ export interface RunStageOptions {
   /** called once per finished second of the measured window (progress display) */
   onSecond?: (point: SeriesPoint) => void;
   /**
-   * Load engine of the closed model (default 'undici'): 'autocannon' runs it on autocannon's
-   * client (src/perf/autocannon.ts). Stages with think time and open-model stages always use
-   * undici (autocannon has neither). See docs/performance.md for the measured difference.
+   * Load engine of the closed model (default 'raw'): 'raw' gives each user src/perf/raw's lean
+   * HTTP/1.1 client, 'undici' an undici Client, 'autocannon' runs the model on autocannon's
+   * client (src/perf/autocannon.ts; a stage with think time falls back to 'raw', autocannon has
+   * none). Open-model stages always use an undici Pool. See docs/performance.md.
    */
-  engine?: 'undici' | 'autocannon';
+  engine?: 'raw' | 'undici' | 'autocannon';
 }
 
 export interface ThresholdOutcome {

@@ -27,6 +27,8 @@ export interface TestServer {
   url: string;
   count: number;
   bodies: string[];
+  /** request headers, in arrival order (lower-cased names, as node:http gives them) */
+  headers: http.IncomingHttpHeaders[];
   tally: Record<string, number>;
   close(): Promise<void>;
 }
@@ -56,6 +58,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     url: '',
     count: 0,
     bodies: [],
+    headers: [],
     tally: {},
     close: async () => {
       for (const s of sockets) s.destroy();
@@ -74,6 +77,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       const n = ++state.count;
       const body = Buffer.concat(chunks).toString('utf8');
       state.bodies.push(body);
+      state.headers.push(req.headers);
       const b: Behaviour = opts.behave?.(n, body) ?? { kind: 'reply', status: 200, body: ACK_AA };
       const key = b.kind === 'reply' ? (b.body === ACK_AE ? 'AE' : String(b.status)) : b.kind;
       state.tally[key] = (state.tally[key] ?? 0) + 1;
