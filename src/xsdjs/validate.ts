@@ -75,12 +75,43 @@ interface RElem {
 
 interface Runtime {
   globals: Map<string, RElem>;
-  types: Map<string, RType>;
+  /** named types: namespace → local name → type */
+  typesByNs: Map<string, Map<string, RType>>;
   globalAttrs: Map<string, Check>;
   anyType: RType;
 }
 
 const linked = new WeakMap<CompiledSchema, Runtime>();
+
+/** QName and NOTATION values depend on the element's namespaces: their checks are not memoised. */
+function usesScope(d: SimpleDef): boolean {
+  switch (d.kind) {
+    case 'builtin': return d.name === 'QName' || d.name === 'NOTATION';
+    case 'restriction': return usesScope(d.base);
+    case 'list': return usesScope(d.item);
+    case 'union': return d.members.some(usesScope);
+  }
+}
+
+const MEMO_MAX = 2048;
+const MEMO_LEN = 64;
+
+/**
+ * Documents repeat their attribute values (code systems, codes, units, OIDs): a bounded memo
+ * of short values per checker saves the normalisation and regular expressions.
+ */
+function memoised(check: Check): Check {
+  let memo = new Map<string, boolean>();
+  return (raw) => {
+    if (raw.length > MEMO_LEN) return check(raw);
+    const have = memo.get(raw);
+    if (have !== undefined) return have;
+    const r = check(raw);
+    if (memo.size >= MEMO_MAX) memo = new Map();
+    memo.set(raw, r);
+    return r;
+  };
+}
 
 function link(s: CompiledSchema, compileSimple: SimpleCompiler): Runtime {
   const have = linked.get(s);
@@ -89,7 +120,7 @@ function link(s: CompiledSchema, compileSimple: SimpleCompiler): Runtime {
   const checkerOf = (d: SimpleDef): Check => {
     let c = checkers.get(d);
     if (c === undefined) {
-      c = compileSimple(d);
+      c = usesScope(d) ? compileSimple(d) : memoised(compileSimple(d));
       checkers.set(d, c);
     }
     return c;
@@ -123,13 +154,20 @@ function link(s: CompiledSchema, compileSimple: SimpleCompiler): Runtime {
   });
   const rt: Runtime = {
     globals: new Map(Object.entries(s.globals).map(([k, i]) => [k, elems[i]!])),
-    types: new Map(Object.entries(s.typeNames).map(([k, i]) => [k, types[i]!])),
+    typesByNs: new Map(),
     globalAttrs: new Map(Object.entries(s.globalAttrs).map(([k, i]) => {
       const t = s.types[i]!;
       return [k, t.kind === 'simple' && idKindOf(t.def) === 0 ? checkerOf(t.def) : () => false];
     })),
     anyType: types[0]!,
   };
+  for (const [k, i] of Object.entries(s.typeNames)) {
+    const m = /^(?:\{([^}]*)\})?(.*)$/.exec(k)!;
+    const ns = m[1] ?? '';
+    let byLocal = rt.typesByNs.get(ns);
+    if (byLocal === undefined) rt.typesByNs.set(ns, (byLocal = new Map()));
+    byLocal.set(m[2]!, types[i]!);
+  }
   linked.set(s, rt);
   return rt;
 }
@@ -171,12 +209,10 @@ function chunksOf(el: JElement): readonly string[] | undefined {
   return Array.isArray(c) ? (c as string[]) : undefined;
 }
 
+const NOT_BLANK = /[^ \t\n\r]/;
+
 function isBlank(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return false;
-  }
-  return true;
+  return !NOT_BLANK.test(s);
 }
 
 /** Character children of el (not of its children) are all white space. */
@@ -185,7 +221,9 @@ function ownTextBlank(el: JElement): boolean {
   const ch = chunksOf(el);
   if (ch === undefined) return false;
   let pos = el.textStart;
-  for (const c of el.children) {
+  const children = el.children;
+  for (let k = 0; k < children.length; k++) {
+    const c = children[k]!;
     for (let i = pos; i < c.textStart; i++) if (!isBlank(ch[i]!)) return false;
     pos = c.textEnd;
   }
@@ -193,15 +231,16 @@ function ownTextBlank(el: JElement): boolean {
   return true;
 }
 
-const QNAME = /^(?:([A-Za-z_][\w.\-]*):)?([A-Za-z_][\w.\-]*)$/;
-
-/** The type an xsi:type value names, via the element's in-scope namespaces. */
+/**
+ * The type an xsi:type value names, via the element's in-scope namespaces. Only names of the
+ * schema's types are found, so a value with white space or a bad prefix finds nothing (and the
+ * caller says not sure).
+ */
 function xsiType(el: JElement, value: string): RType | undefined {
-  const m = QNAME.exec(value);
-  if (m === null) return undefined;
-  const ns = el.scope.get(m[1] ?? '');
-  if (ns === undefined && m[1] !== undefined) return undefined;
-  return rt.types.get(clark(ns ?? '', m[2]!));
+  const i = value.indexOf(':');
+  const ns = el.scope.get(i === -1 ? '' : value.slice(0, i));
+  if (ns === undefined && i !== -1) return undefined;
+  return rt.typesByNs.get(ns ?? '')?.get(i === -1 ? value : value.slice(i + 1));
 }
 
 function derivedFrom(t: RType, d: RType): boolean {
@@ -212,7 +251,9 @@ function derivedFrom(t: RType, d: RType): boolean {
 /** An element with a declaration. */
 function element(el: JElement, decl: RElem): boolean {
   let type = decl.type;
-  for (const a of el.attrs) {
+  const attrs = el.attrs;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
     if (a.ns !== XSI) continue;
     if (a.local !== 'type') return fail(`xsi:${a.local} is not handled by the fast path`, el);
     const t = xsiType(el, a.value);
@@ -229,7 +270,9 @@ function element(el: JElement, decl: RElem): boolean {
 /** An element under a lax wildcard with no global declaration: its xsi:type, else xs:anyType. */
 function laxElement(el: JElement): boolean {
   let type = rt.anyType;
-  for (const a of el.attrs) {
+  const attrs = el.attrs;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
     if (a.ns !== XSI) continue;
     if (a.local !== 'type') return fail(`xsi:${a.local} is not handled by the fast path`, el);
     const t = xsiType(el, a.value);
@@ -253,6 +296,8 @@ function typed(el: JElement, type: RType, decl: RElem | undefined): boolean {
   if (simple !== undefined) {
     for (const a of el.attrs) if (a.ns !== XSI) return fail(`attribute ${a.local} on a simple-typed element`, el);
     if (el.children.length > 0) return fail('child element in simple content', el);
+    // text split by comments or PIs: how libxml2 joins the pieces is not modelled
+    if (el.textEnd - el.textStart > 1) return fail('simple content in more than one text node', el);
     let text = el.content;
     if (decl !== undefined) {
       if (decl.fixed !== undefined) {
@@ -266,7 +311,9 @@ function typed(el: JElement, type: RType, decl: RElem | undefined): boolean {
   }
   // attributes
   let required = 0;
-  for (const a of el.attrs) {
+  const attrs = el.attrs;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
     if (a.ns === XSI) continue; // xsi:type, checked by the caller
     const use = type.attrs.get(a.ns === '' ? a.local : clark(a.ns, a.local));
     if (use !== undefined) {
@@ -294,7 +341,9 @@ function typed(el: JElement, type: RType, decl: RElem | undefined): boolean {
   // children
   const states = type.states;
   let s = states[0]!;
-  for (const c of el.children) {
+  const children = el.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
     let e = s.byLocal.get(c.local);
     while (e !== undefined && e.ns !== c.ns) e = e.alt;
     if (e !== undefined) {
@@ -333,9 +382,12 @@ export function accepts(schema: CompiledSchema, root: JElement, compileSimple: S
   try {
     ok = element(root, decl);
     // IDREFs must name an ID of the document (stricter than needed if libxml2 does not check: then only slower)
-    if (ok && refs !== undefined) {
-      for (const r of refs) {
-        if (ids === undefined || !ids.has(r)) {
+    // (the walk fills them: re-read through a cast, TypeScript narrowed them to undefined above)
+    const seen = ids as Set<string> | undefined;
+    const pending = refs as string[] | undefined;
+    if (ok && pending !== undefined) {
+      for (const r of pending) {
+        if (seen === undefined || !seen.has(r)) {
           ok = fail(`IDREF ${r} names no ID`, root);
           break;
         }
