@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { compileSimple, type SimpleChecker, type SimpleDef } from '../../src/xsdjs/simple.js';
+import { xsdRegex } from '../../src/xsdjs/regex.js';
+import { compileSimple, type Facets, type SimpleChecker, type SimpleDef } from '../../src/xsdjs/simple.js';
 import { scanTree, type JElement } from '../../src/xml/jstree.js';
 import { catalog, request, response, sample } from '../validate/helpers.js';
 import { makeOracle, type Oracle } from './simple-oracle.js';
@@ -172,4 +173,160 @@ describe('simple types against libxml2-wasm', () => {
       });
     });
   }
+});
+
+// ---- built-ins, facets and regex constructs, each in a schema of its own making
+
+const b = (name: string): SimpleDef => ({ kind: 'builtin', name });
+const r = (base: SimpleDef, facets: Facets): SimpleDef => ({ kind: 'restriction', base, facets });
+
+const BUILTINS = [
+  'string', 'normalizedString', 'token', 'language', 'NMTOKEN', 'NMTOKENS', 'Name', 'NCName', 'ID', 'IDREF', 'IDREFS', 'ENTITY', 'boolean',
+  'decimal', 'integer', 'nonPositiveInteger', 'negativeInteger', 'long', 'int', 'short', 'byte', 'nonNegativeInteger', 'unsignedLong',
+  'unsignedInt', 'unsignedShort', 'unsignedByte', 'positiveInteger', 'float', 'double', 'anyURI', 'base64Binary', 'hexBinary', 'QName',
+  'date', 'time', 'dateTime', 'gYear', 'gYearMonth', 'gMonth', 'gDay', 'gMonthDay', 'duration',
+];
+
+const TYPED = [
+  '127', '128', '-128', '-129', '255', '256', '32767', '32768', '-32768', '-32769', '2147483647', '2147483648', '-2147483648', '-2147483649',
+  '4294967295', '4294967296', '9223372036854775807', '9223372036854775808', '-9223372036854775808', '-9223372036854775809',
+  '18446744073709551615', '18446744073709551616', '+0', '-0', '00', '+', '-', '1.', '1.e1', '1e+5', '1e-05', '1E5.0', '-1.5e-3', '3.4028235e38',
+  '1e39', '-inf', '+INF', 'nan', '1,0', '0x1F', '123456789012345678901234', '1234567890123456789012345',
+  '2020-01-01', '2020-02-29', '2019-02-29', '2000-02-29', '1900-02-29', '2020-04-31', '2020-01-01Z', '2020-01-01+08:00', '2020-01-01+14:00',
+  '2020-01-01-14:01', '2020-01-01+8:00', '0001-01-01', '0000-01-01', '9999-12-31', '10000-01-01', '-2020-01-01', '2020-1-01',
+  '2020-01-01T00:00:00', '2020-01-01T23:59:59.999', '2020-01-01T24:00:00', '2020-01-01T12:00', '2020-01-01 12:00:00', '2020-01-01T12:00:00.',
+  '12:00:00', '23:59:59Z', '24:00:00', '12:60:00', '12:00:60', '2020', '2020Z', '202', '2020-12', '2020-13', '--12', '--13', '--12--', '---31',
+  '---32', '--02-29', '--02-30', '--04-31', 'P1Y', 'P1Y2M3DT4H5M6.7S', 'PT0S', '-P1D', 'P-1D', 'PT', 'P', 'P1YT', 'PT1.5S', 'PT.5S', 'P1.5D',
+  'P12345678Y', 'P123456789Y', 'PT1H1M', 'P1M', 'PT1M', 'P0D',
+  'QUJD', 'QQ==', 'QR==', 'QUI=', 'QUJ=', 'QU I=', 'QUJDRA', 'QUJDRA==', '====', '0aff', '0AFF', '0aff0', 'xx',
+  'http://example.com', 'http://example.com:8080/a/b?c=d&e=f#g', 'http://[::1]/', 'http://a:b/', '//host/p', '/abs/path', 'rel/path', '?q', '#f',
+  'a:b:c', '1a:b', 'a%20b', '%2', '%zz', 'urn:uuid:F47AC10B-58CC-4372-A567-0E02B2C3D479', 'tel:+86-10-1234567', 'mailto:x@y.cn', 'a b', '中文',
+  'en', 'en-US', 'zh-Hans-CN', 'x-klingon', 'toolongxx', 'en-', '-en', 'en--us', 'a:b', ':b', 'a:', 'xml:lang', 'p:x', 'p:1', '_a', '-a', '.a',
+  'a\u00b7b', '中', '\u00c0', '\u00d7', 'Ā', 'a b c', '  ', 'true ', ' 1', '\tfalse\n',
+];
+
+const BUILTIN_ALPHABET = ['0', '1', '2', '5', '9', '.', '-', '+', 'e', 'E', ':', 'T', 'Z', 'P', 'Y', 'M', 'D', 'H', 'S', 'a', 'F', 'x', '/', '=', ' ', '中', '_', '%'];
+
+describe('built-in datatypes against libxml2-wasm', () => {
+  const attrs: Record<string, string> = {};
+  for (const n of BUILTINS) attrs[n] = `xs:${n}`;
+  const o = makeOracle(attrs);
+  oracles.push(o);
+  const fuzz = fc.sample(fc.string({ unit: fc.constantFrom(...BUILTIN_ALPHABET), maxLength: 14 }), { numRuns: 300, seed: 42 });
+
+  it('checker true ⇒ libxml2 accepts, for every built-in', () => {
+    const t = tally();
+    for (const n of BUILTINS) differential(o, n, compileSimple(b(n)), new Set([...GENERIC, ...TYPED, ...fuzz]), t, n);
+    report('built-ins', t);
+    expect(t.unsound).toEqual([]);
+    expect(t.sure).toBeGreaterThan(1000);
+  });
+
+  it('QName values with and without their prefix in scope', () => {
+    const t = tally();
+    const check = compileSimple(b('QName'));
+    const decls = { p: 'urn:p', q: 'urn:q' };
+    const scope = new Map([['p', 'urn:p'], ['q', 'urn:q'], ['xml', 'http://www.w3.org/XML/1998/namespace']]);
+    const vs = ['p:a', 'q:b', 'r:c', 'a', 'xml:lang', 'p:', ':a', 'p:a:b', 'p:1', ' p:a ', 'xmlns:a'];
+    differential(o, 'QName', check, vs, t, 'QName in scope', decls, scope);
+    differential(o, 'QName', check, vs, t, 'QName no scope');
+    expect(t.unsound).toEqual([]);
+    expect(t.sure).toBeGreaterThan(4);
+  });
+});
+
+const FACETED: [string, SimpleDef, string[]][] = [
+  ['enum decimal', r(b('decimal'), { enumeration: ['1.50', '-2', '0'] }), ['1.5', '01.500', '-2.0', '-0', '0.0', '+0', '2', '1.51']],
+  ['enum integer', r(b('integer'), { enumeration: ['10', '-3'] }), ['010', '+10', '-03', '10.0', '3']],
+  ['enum double', r(b('double'), { enumeration: ['1', '2.5E1', 'INF', 'NaN'] }), ['1.0', '1e0', '25', '2.5e1', 'INF', 'NaN', '-INF', '0']],
+  ['enum float', r(b('float'), { enumeration: ['0.1'] }), ['0.1', '0.10', '1e-1', '0.100000001', '0.2']],
+  ['enum token', r(b('token'), { enumeration: ['a b', 'C'] }), ['a b', ' a  b ', 'a\tb', 'c', 'C', ' C']],
+  ['enum string', r(b('string'), { enumeration: ['a b', ' x '] }), ['a b', ' a b', 'a  b', ' x ', 'x']],
+  ['enum NMTOKEN', r(b('NMTOKEN'), { enumeration: ['H', 'WP'] }), ['H', ' WP ', 'wp', 'HP']],
+  ['enum date', r(b('date'), { enumeration: ['2020-01-01'] }), ['2020-01-01', '2020-01-01Z', ' 2020-01-01 ']],
+  ['enum list', r({ kind: 'list', item: b('token') }, { enumeration: ['a b', 'c'] }), ['a b', ' a   b ', 'c', 'b a']],
+  ['length string', r(b('string'), { length: 2 }), ['ab', 'a', 'abc', '中文', '𠀀𠀀', ' a', '']],
+  ['min/max length', r(b('string'), { minLength: 1, maxLength: 3 }), ['', 'a', 'abc', 'abcd', '   ', '中中中中']],
+  ['length token', r(b('token'), { maxLength: 3 }), ['abc', ' abc ', 'a  b', 'abcd']],
+  ['length hex', r(b('hexBinary'), { length: 2 }), ['abcd', 'ab', 'abcdef', '']],
+  ['length base64', r(b('base64Binary'), { minLength: 2, maxLength: 3 }), ['QQ==', 'QUI=', 'QUJD', 'QUJDRA==', '']],
+  ['length list', r({ kind: 'list', item: b('integer') }, { minLength: 1, maxLength: 2 }), ['', '1', '1 2', '1  2 ', '1 2 3']],
+  ['length NMTOKENS', r(b('NMTOKENS'), { length: 2 }), ['a b', 'a', 'a b c']],
+  ['range integer', r(b('integer'), { minInclusive: '-5', maxExclusive: '100000000000000000000' }), ['-5', '-6', '0', '99999999999999999999', '100000000000000000000', '+7']],
+  ['range decimal', r(b('decimal'), { minExclusive: '0', maxInclusive: '1.5' }), ['0', '0.0', '0.0000001', '1.5', '1.50', '1.500001', '-0']],
+  ['range double', r(b('double'), { minInclusive: '0.0', maxInclusive: '1.0' }), ['0', '-0', '1', '1.0000000000000001', '1.0000001', '0.5', 'INF', 'NaN', '-INF', '1e-300']],
+  ['range float', r(b('float'), { maxExclusive: '1.5' }), ['1.4', '1.5', '1.49999999', '-INF', '1e38']],
+  ['digits', r(b('decimal'), { totalDigits: 3, fractionDigits: 1 }), ['123', '12.3', '1.23', '1234', '0.5', '00.5', '.5', '12.30', '123.0', '0012', '-12.3']],
+  ['digits integer', r(b('integer'), { totalDigits: 2 }), ['99', '100', '-99', '0099', '+5']],
+  ['whiteSpace collapse', r(b('string'), { whiteSpace: 'collapse', pattern: [['a b']] }), ['a b', ' a  b ', 'a\tb', 'ab']],
+  ['whiteSpace replace', r(b('string'), { whiteSpace: 'replace', pattern: [['a b']] }), ['a b', 'a\tb', ' a b', 'a\nb']],
+  ['pattern steps', r(r(b('token'), { pattern: [['[a-z]+', '[0-9]+']] }), { pattern: [['.{2}']] }), ['ab', '12', 'a1', 'abc', ' ab ']],
+  ['union restricted', r({ kind: 'union', members: [b('integer'), b('NMTOKEN')] }, { enumeration: ['1', 'x'] }), ['1', '01', 'x', ' x ', 'y']],
+  ['union pattern', r({ kind: 'union', members: [b('integer'), b('token')] }, { pattern: [['[0-9]+']] }), ['12', ' 12 ', 'a', '1 2']],
+  ['union members', { kind: 'union', members: [r(b('string'), { pattern: [['[0-2](\\.(0|[1-9][0-9]*))*']] }), r(b('string'), { pattern: [['[A-Za-z][A-Za-z0-9\\-]*']] })] }, ['2.16.1', 'A-1', '2.16.', ' A', '']],
+  ['list of restricted', { kind: 'list', item: r(b('token'), { enumeration: ['H', 'WP'] }) }, ['H', 'H WP', '  H  ', '', 'X', 'H X']],
+];
+
+describe('facets against libxml2-wasm', () => {
+  const attrs: Record<string, string> = {};
+  FACETED.forEach(([, def], i) => (attrs[`f${i}`] = simpleTypeXml(def)));
+  const o = makeOracle(attrs);
+  oracles.push(o);
+
+  it('checker true ⇒ libxml2 accepts, and sure on the plain cases', () => {
+    const t = tally();
+    FACETED.forEach(([label, def, vs], i) => differential(o, `f${i}`, compileSimple(def), new Set([...vs, ...GENERIC.slice(0, 40)]), t, label));
+    report('facets', t);
+    expect(t.unsound).toEqual([]);
+    expect(t.sure).toBeGreaterThan(100);
+  });
+});
+
+const PATTERNS = [
+  'abc', 'a|b|', 'a?b*c+', 'a{2}', 'a{2,}', 'a{1,3}', '(ab){2}', '(a|bc)*d', '.', '.*', '.+\\S.*', '\\s*', '\\S+', '\\d+', '\\D', '\\w+', '\\W', '\\i\\c*',
+  '\\I', '\\C', '[abc]', '[^abc]', '[a-z]+', '[a-z-[aeiou]]+', '[^a-z-[aeiou]]', '[\\-+]', '[-a]', '[a-]', '[+\\-][0-9]{1,4}', '[\\s\\d]', '[^\\s]+',
+  '[\\^a]', '\\^$', '$^', '\\.\\?\\*\\+\\{\\}\\(\\)\\[\\]\\|\\\\', '\\n\\r\\t', '[\\n\\r\\t ]', '\\p{L}+', '\\p{Lu}', '\\p{Ll}', '\\p{N}', '\\p{Nd}',
+  '\\p{P}', '\\p{Po}', '\\p{S}', '\\p{Z}', '\\p{C}', '\\P{L}', '\\P{Lu}', '[\\p{L}\\p{N}]+', '[^\\p{L}]', '\\p{IsBasicLatin}+', '\\p{IsLatin-1Supplement}',
+  '\\P{IsBasicLatin}', '\\p{IsCJKUnifiedIdeographs}+', '\\p{IsCJKSymbolsandPunctuation}', '\\p{IsHalfwidthandFullwidthForms}', '\\p{IsGreekandCoptic}',
+  '[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])', '[0-2](\\.(0|[1-9][0-9]*))*', '[A-Za-z][A-Za-z0-9\\-]*', '.*\\S.*', '[A-Z]{4}_IN[0-9]{6}[A-Z0-9]*',
+];
+
+// characters whose classes matter: ASCII, Latin-1, a few blocks beyond, CJK
+const CHARS = [
+  ...Array.from({ length: 0x2ff - 0x20 }, (_, i) => String.fromCodePoint(0x20 + i)),
+  '\t', '\n', '\r', 'Ω', 'я', 'ا', '\u2014', '\u3000', '\u3001', '。', '中', '文', '岁', '\u4e00', '\u4e01', '\u9fa4', '\u9fa5', '\u3007', '\u3021', '\u4db5', '\u9fa6', '\u9fff', '\u3400', '\uff01', '\uff10',
+  '\uff21', 'ｱ', '\u0e01', '\u1100', '\u2028', '\u200b', '\u00ad', '\ufeff', '𠀀', '\u{1f600}', '\ue000',
+];
+
+describe('regular expressions against libxml2-wasm', () => {
+  const attrs: Record<string, string> = {};
+  PATTERNS.forEach((p, i) => (attrs[`p${i}`] = simpleTypeXml(r(b('string'), { pattern: [[p]] }))));
+  const o = makeOracle(attrs);
+  oracles.push(o);
+
+  it('every pattern of the list is translated', () => {
+    expect(PATTERNS.filter((p) => xsdRegex(p) === undefined)).toEqual([]);
+  });
+
+  it('a translated pattern matches only what libxml2 matches: single characters', () => {
+    const t = tally();
+    PATTERNS.forEach((p, i) => differential(o, `p${i}`, compileSimple(r(b('string'), { pattern: [[p]] })), CHARS, t, p));
+    report('regex, single characters', t);
+    if (t.unsound.length > 0) console.log(`  UNSOUND: ${t.unsound.join(' | ')}`);
+    expect(t.unsound).toEqual([]);
+  });
+
+  it('a translated pattern matches only what libxml2 matches: strings over each pattern\'s alphabet', () => {
+    const t = tally();
+    PATTERNS.forEach((p, i) => {
+      const own = [...new Set(Array.from(p.replace(/\\[a-zA-Z]|\\p\{[^}]*\}/g, '')))];
+      const alphabet = [...own, 'a', 'Z', '0', '9', ' ', '\t', '中', '-', '.', '_'];
+      const vs = fc.sample(fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 12 }), { numRuns: 150, seed: 7 + i });
+      differential(o, `p${i}`, compileSimple(r(b('string'), { pattern: [[p]] })), new Set(vs), t, p);
+    });
+    report('regex, strings', t);
+    if (t.unsound.length > 0) console.log(`  UNSOUND: ${t.unsound.join(' | ')}`);
+    expect(t.unsound).toEqual([]);
+    expect(t.sure).toBeGreaterThan(500);
+  });
 });
