@@ -31,6 +31,8 @@
 import { performance } from 'node:perf_hooks';
 import { Client, Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import { ArrivalSchedule, startArrivalClock } from './arrivals.js';
+import type { Arrival } from './arrivals.js';
 import { Exchange, dispatchOptions } from './exchange.js';
 import type { ExchangeLimits, ExchangeOutcome } from './exchange.js';
 import { messageOf } from './errors.js';
@@ -332,57 +334,49 @@ export async function runOpen(
     pipelining: 1,
     connect: { timeout: Math.min(limits.timeoutMs, 10_000) },
   });
-  const intervalMs = 1000 / stage.rate;
-  const t0 = now();
+  let tick = (): void => undefined;
+  // started before the schedule (a worker thread takes tens of ms to come up)
+  const clock = await startArrivalClock(() => tick(), now);
   const warmupMs = (stage.warmupS ?? 0) * 1000;
-  const windowStart = t0 + warmupMs;
-  const windowEnd = windowStart + stage.durationS * 1000;
-  // request k is due at t0 + k·interval; the window holds k in [first, total)
-  const first = Math.ceil(warmupMs / intervalMs - 1e-9);
-  const total = Math.ceil((warmupMs + stage.durationS * 1000) / intervalMs - 1e-9);
-  const engine = new Engine(t0, connections, windowStart, windowEnd, limits, checker, opts);
+  const sched = new ArrivalSchedule(now(), stage.rate, warmupMs, stage.durationS * 1000, OPEN_LATE_GRACE_MS);
+  clock.follow(sched);
+  const engine = new Engine(sched.t0, connections, sched.windowStartMs, sched.windowEndMs, limits, checker, opts);
   const scheduleLag = LatencyHistogram.create();
-  let k = 0;
-  let issued = 0;
 
-  const tick = (): void => {
-    if (engine.stopped) return;
-    let t = now();
-    const yieldAt = t + TICK_BUDGET_MS;
-    while (k < total) {
-      const intended = t0 + k * intervalMs;
-      if (intended > t) break;
-      if (t > windowEnd + OPEN_LATE_GRACE_MS) break;
-      const recorded = k >= first;
-      const spec = buildRequest(factory, engine, { user: 0, iteration: k, seq: k, warmup: !recorded });
-      if (!spec) return;
-      burn(opts.burnCpuMs ?? 0);
-      k++;
-      t = now();
-      if (recorded) {
-        issued++;
-        scheduleLag.recordUs((t - intended) * 1000);
-        engine.recorder.noteSent(t);
-      }
-      engine.send(pool, spec, intended, recorded);
-      // when far behind, let responses in between, or they would wait for the whole backlog
-      if (t >= yieldAt) {
-        setImmediate(tick);
-        return;
-      }
+  const send = (a: Arrival): boolean => {
+    const spec = buildRequest(factory, engine, { user: 0, iteration: a.k, seq: a.k, warmup: !a.recorded });
+    if (!spec) return false;
+    burn(opts.burnCpuMs ?? 0);
+    if (a.recorded) {
+      const t = now();
+      scheduleLag.recordUs((t - a.intendedMs) * 1000);
+      engine.recorder.noteSent(t);
     }
-    if (k >= total || t > windowEnd + OPEN_LATE_GRACE_MS) {
-      engine.stop();
-      return;
-    }
-    engine.later(tick, t0 + k * intervalMs - now());
+    // latency from the INTENDED send time: lateness of ours or of the pool is counted
+    engine.send(pool, spec, a.intendedMs, a.recorded, onCompleted);
+    return true;
+  };
+  let pumping = false;
+  tick = (): void => {
+    // re-entered from a send that failed synchronously: the running round carries on
+    if (engine.stopped || pumping) return;
+    pumping = true;
+    const r = sched.pump(now, send, TICK_BUDGET_MS);
+    pumping = false;
+    // far behind: let responses in before the rest, or they would wait for the whole backlog
+    if (r.kind === 'yield') setImmediate(tick);
+    else if (r.kind === 'wait') clock.next(sched.next, r.nextMs);
+    else engine.stop();
+  };
+  // awake anyway for a response: send what fell due since (spares the clock a wake-up)
+  const onCompleted = (): void => {
+    if (!pumping && sched.next < sched.total && sched.intendedMs(sched.next) <= now()) tick();
   };
 
   tick();
   await engine.whenDrained();
   const { series, selfCheck } = engine.finish();
-  await pool.destroy().catch(() => undefined);
-  const scheduled = total - first;
+  await Promise.all([clock.close(), pool.destroy().catch(() => undefined)]);
   const run: GeneratorRun = {
     recorder: engine.recorder,
     series,
@@ -390,9 +384,9 @@ export async function runOpen(
     peakInFlight: engine.peakOnWire,
     peakQueued: engine.peakQueued,
     connections,
-    scheduled,
-    issued,
-    missed: Math.max(0, scheduled - issued),
+    scheduled: sched.scheduled,
+    issued: sched.issued,
+    missed: sched.missed,
     scheduleLag,
   };
   if (engine.abortReason) run.abortReason = engine.abortReason;

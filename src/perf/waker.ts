@@ -49,13 +49,15 @@ for (;;) {
   if (Atomics.load(i32, ${STOP}) === 1) break;
   const k = Atomics.load(i32, ${NEXT});
   if (k < 0) { Atomics.wait(i32, ${NEXT}, k); continue; }
-  const left = f64[0] + k * f64[1] + ${FIRE_AFTER_MS} - origin - performance.now();
+  const t = performance.now() + origin;
+  const left = f64[0] + k * f64[1] + ${FIRE_AFTER_MS} - t;
   // NEXT moving on (sent by the main thread) needs no notify: we re-read it when we wake
   if (left > 0) { Atomics.wait(i32, ${NEXT}, k, left); continue; }
-  Atomics.store(i32, ${FLAG}, 1);
-  Atomics.notify(i32, ${FLAG});
-  // fired for k: sleep until the main thread has handled it (it always notifies NEXT then)
-  Atomics.wait(i32, ${NEXT}, k);
+  // k is due and unsent: wake the main thread (once: it clears FLAG when it runs)
+  if (Atomics.compareExchange(i32, ${FLAG}, 0, 1) === 0) Atomics.notify(i32, ${FLAG});
+  // and look again when k + 1 is due: by then k is sent, or the main thread is busy and the
+  // flag still stands
+  Atomics.wait(i32, ${NEXT}, k, Math.max(0.001, f64[0] + (k + 1) * f64[1] + ${FIRE_AFTER_MS} - t));
 }
 `;
 
@@ -69,14 +71,13 @@ export class PreciseWaker {
   private readonly f64 = new Float64Array(this.sab, F64_OFFSET, 2);
   private readonly worker: Worker;
   private closed = false;
-  /** the worker waits for NEXT to be notified: at the start, and after each alarm it fired */
-  private owed = true;
+  /** the worker waits untimed for the first NEXT; afterwards it never needs a notify */
+  private started = false;
   /** hrtime ms − this thread's performance.now() ms (both monotonic: a constant) */
   private readonly hrOffset = Number(process.hrtime.bigint()) / 1e6 - performance.now();
   private readonly fire = (): void => {
     if (this.closed) return;
     Atomics.store(this.i32, FLAG, 0);
-    this.owed = true;
     this.listen();
     this.onWake();
   };
@@ -84,8 +85,6 @@ export class PreciseWaker {
   private constructor(private readonly onWake: () => void) {
     this.i32[NEXT] = -1;
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { sab: this.sab } });
-    // the alarm never keeps the process alive on its own: the generator's own timers do
-    this.worker.unref();
   }
 
   /**
@@ -99,6 +98,9 @@ export class PreciseWaker {
       w.worker.once('online', () => resolve());
       w.worker.once('error', reject);
     });
+    // once running, the alarm never keeps the process alive on its own (the generator's own
+    // timers and sockets do); while starting it must, or an idle process would exit under us
+    w.worker.unref();
     w.worker.on('error', () => undefined);
     w.worker.once('exit', () => {
       if (!w.closed) {
@@ -124,14 +126,14 @@ export class PreciseWaker {
   }
 
   /**
-   * The next arrival this thread will send (call after every round of sends). Costs a store;
-   * the worker is notified only when it waits for us (first call, or after an alarm).
+   * The next arrival this thread will send (call after every round of sends). A store: the
+   * worker is notified only the first time (it sleeps with a timeout afterwards).
    */
   next(k: number): void {
     if (this.closed) return;
     Atomics.store(this.i32, NEXT, k);
-    if (this.owed) {
-      this.owed = false;
+    if (!this.started) {
+      this.started = true;
       Atomics.notify(this.i32, NEXT);
     }
   }
