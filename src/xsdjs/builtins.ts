@@ -59,8 +59,11 @@ const DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
 const INTEGER = /^[+-]?[0-9]+$/;
 const FLOAT = /^(?:[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3})?|-?INF|NaN)$/;
 
-/** libxml2 keeps decimals in fixed storage: beyond this many significant digits we do not bet */
-const MAX_DECIMAL_DIGITS = 24;
+/**
+ * libxml2 (2.12+) keeps decimals as digit strings and compares them exactly (measured up to
+ * 100 digits); past this many significant digits we do not bet
+ */
+const MAX_DECIMAL_DIGITS = 100;
 
 export interface Decimal {
   neg: boolean;
@@ -124,8 +127,6 @@ function decimalChecker(intOnly: boolean, min?: string, max?: string): (v: strin
     if (!re.test(v)) return false;
     const d = parseDecimal(v);
     if (significantDigits(d) > MAX_DECIMAL_DIGITS) return false;
-    // a signed zero on an unsigned type: valid by the spec, not verified against libxml2
-    if (lo !== undefined && !lo.neg && v[0] === '-') return false;
     if (lo !== undefined && compareDecimal(d, lo) < 0) return false;
     if (hi !== undefined && compareDecimal(d, hi) > 0) return false;
     return true;

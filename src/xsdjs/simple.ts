@@ -339,17 +339,12 @@ function rangeTest(kind: ValueKind | 'union', f: Facets, single: boolean): ((v: 
 // ---- digits
 
 function digitsTest(total: number | undefined, fraction: number | undefined): (v: string) => boolean {
+  // counted in the value space, as libxml2 does: leading integer and trailing fraction zeros
+  // do not count (001.50 is 1.5: two digits, one of them a fraction digit)
   return (v) => {
-    // counted on the lexical digits without leading integer zeros; trailing fraction zeros
-    // count, which can only make us stricter than the value-space count
-    let s = v[0] === '+' || v[0] === '-' ? v.slice(1) : v;
-    const dot = s.indexOf('.');
-    let int = dot < 0 ? s : s.slice(0, dot);
-    const frac = dot < 0 ? '' : s.slice(dot + 1);
-    int = int.replace(/^0+/, '');
-    s = int + frac;
-    if (total !== undefined && s.length > total) return false;
-    if (fraction !== undefined && frac.length > fraction) return false;
+    const d = parseDecimal(v);
+    if (total !== undefined && d.int.length + d.frac.length > total) return false;
+    if (fraction !== undefined && d.frac.length > fraction) return false;
     return true;
   };
 }

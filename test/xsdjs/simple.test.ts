@@ -159,6 +159,8 @@ describe('builtins', () => {
     expect(ok('positiveInteger', '1')).toBe(true);
     expect(ok('nonNegativeInteger', '0')).toBe(true);
     expect(ok('nonNegativeInteger', '-1')).toBe(false);
+    expect(ok('unsignedLong', '-0')).toBe(true); // zero, as libxml2 reads it
+    expect(ok('integer', '9'.repeat(60))).toBe(true);
     expect(ok('negativeInteger', '-1')).toBe(true);
     expect(ok('negativeInteger', '0')).toBe(false);
     expect(ok('nonPositiveInteger', '0')).toBe(true);
@@ -301,6 +303,8 @@ describe('compileSimple facets', () => {
     expect(t('001.5')).toBe(true);
     expect(t('1.23')).toBe(false);
     expect(t('1234')).toBe(false);
+    expect(t('12.30')).toBe(true); // trailing fraction zeros are not digits of the value
+    expect(t('0.12')).toBe(false);
   });
   it('whiteSpace facet tightens normalisation', () => {
     const c = compileSimple(r(b('string'), { whiteSpace: 'collapse', enumeration: ['a b'] }));
