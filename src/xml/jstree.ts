@@ -1,5 +1,6 @@
 import { XmlCData, XmlElement, XmlEntityReference, XmlText, type XmlDocument } from 'libxml2-wasm';
 import { NS, prefixOf } from './ns.js';
+import { scanTrusted } from './wellformed.js';
 import { parseCatalogPath, type AttrName, type QName, type RelPath } from './path-grammar.js';
 
 /**
@@ -7,9 +8,9 @@ import { parseCatalogPath, type AttrName, type QName, type RelPath } from './pat
  * file, then every catalogue path is evaluated on it without crossing into libxml2-wasm (each
  * XPath call built a context and wrapped every node it returned: most of the layers' time).
  *
- * The text given to buildTree has already passed libxml2's well-formedness check (src/xml
- * parseXml: size and depth limits, no entity declarations), so a plain scanner suffices. What
- * the layers read matches libxml2 exactly: element line = the line of the start tag's closing
+ * The tree is built by src/xml/wellformed.ts's scanner: scanChecked proves the text well-formed
+ * while building it (the fast path, no libxml2 parse), scanTree reads text libxml2 already
+ * accepted. What the layers read matches libxml2 exactly: element line = the line of the start tag's closing
  * '>' as libxml2 records it (LF counted, capped at 65535), text content with CDATA, character
  * and predefined entity references, CR/CRLF → LF, attribute values normalised (TAB/CR/LF →
  * space). A document with a DOCTYPE (entity references, DTD-typed attributes) is taken from the
@@ -73,153 +74,18 @@ export function isElement(n: JSelected): n is JElement {
 
 // ----------------------------------------------------------------------------------- build
 
-const MAX_LINE = 65535;
-
 /** The tree of a document libxml2 parsed from `text` (doc is used only when the text has a DOCTYPE). */
 export function buildTree(text: string, doc: XmlDocument): JElement {
   if (/<!DOCTYPE/.test(text)) return treeFromDom(doc);
   return scanTree(text);
 }
 
-const PREDEF: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' };
-
-function decodeRefs(s: string): string {
-  return s.replace(/&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z]+);/g, (_, r: string) => {
-    if (r[0] === '#') return String.fromCodePoint(r[1] === 'x' ? parseInt(r.slice(2), 16) : parseInt(r.slice(1), 10));
-    return PREDEF[r] ?? '';
-  });
-}
-
-function textValue(raw: string): string {
-  let s = raw.indexOf('\r') === -1 ? raw : raw.replace(/\r\n?/g, '\n');
-  if (s.indexOf('&') !== -1) s = decodeRefs(s);
-  return s;
-}
-
-function attrValue(raw: string): string {
-  // line ends first (CRLF is one space), then white space → space, then references
-  let s = /[\r\n\t]/.test(raw) ? raw.replace(/\r\n?/g, '\n').replace(/[\n\t]/g, ' ') : raw;
-  if (s.indexOf('&') !== -1) s = decodeRefs(s);
-  return s;
-}
-
-interface Frame {
-  el: JElement;
-  scope: ReadonlyMap<string, string>;
-  counts: Map<string, number>;
-}
-
-/** The tree of well-formed text without a DOCTYPE (libxml2 must have accepted it first). */
+/**
+ * The tree of well-formed text without a DOCTYPE (libxml2 must have accepted it first): the
+ * one scanner of src/xml/wellformed.ts in trusted mode (scanChecked is its proving mode).
+ */
 export function scanTree(text: string): JElement {
-  const chunks: string[] = [];
-  const stack: Frame[] = [];
-  let root: JElement | undefined;
-  let i = 0;
-  let line = 1;
-  let counted = 0;
-  const lineAt = (pos: number): number => {
-    for (let k = text.indexOf('\n', counted); k !== -1 && k < pos; k = text.indexOf('\n', k + 1)) line++;
-    counted = pos;
-    return line;
-  };
-  const n = text.length;
-  while (i < n) {
-    const lt = text.indexOf('<', i);
-    if (lt === -1) break;
-    if (lt > i && stack.length > 0) chunks.push(textValue(text.slice(i, lt)));
-    const c = text.charCodeAt(lt + 1);
-    if (c === 0x3f /* ? */) {
-      i = text.indexOf('?>', lt + 2) + 2;
-      continue;
-    }
-    if (c === 0x21 /* ! */) {
-      if (text.startsWith('<!--', lt)) {
-        i = text.indexOf('-->', lt + 4) + 3;
-      } else {
-        // CDATA (a DOCTYPE never gets here)
-        const end = text.indexOf(']]>', lt + 9);
-        if (stack.length > 0) chunks.push(textValue(text.slice(lt + 9, end)));
-        i = end + 3;
-      }
-      continue;
-    }
-    if (c === 0x2f /* / */) {
-      const f = stack.pop()!;
-      f.el.textEnd = chunks.length;
-      i = text.indexOf('>', lt + 2) + 1;
-      continue;
-    }
-    // start tag: name, then attributes up to '>' or '/>' (values may hold '>')
-    let j = lt + 1;
-    while (j < n) {
-      const ch = text.charCodeAt(j);
-      if (ch === 0x3e || ch === 0x2f || ch === 0x20 || ch === 0x0a || ch === 0x09 || ch === 0x0d) break;
-      j++;
-    }
-    const qname = text.slice(lt + 1, j);
-    const raw: [string, string][] = [];
-    let selfClosing = false;
-    for (;;) {
-      while (j < n && isSpace(text.charCodeAt(j))) j++;
-      const ch = text.charCodeAt(j);
-      if (ch === 0x3e) {
-        j++;
-        break;
-      }
-      if (ch === 0x2f) {
-        selfClosing = true;
-        j = text.indexOf('>', j) + 1;
-        break;
-      }
-      const eq = text.indexOf('=', j);
-      const name = text.slice(j, eq).trim();
-      let q = eq + 1;
-      while (isSpace(text.charCodeAt(q))) q++;
-      const quote = text[q]!;
-      const close = text.indexOf(quote, q + 1);
-      raw.push([name, text.slice(q + 1, close)]);
-      j = close + 1;
-    }
-    const parent = stack[stack.length - 1];
-    let scope = parent?.scope ?? BASE_SCOPE;
-    let own: Map<string, string> | undefined;
-    for (const [name, v] of raw) {
-      if (name === 'xmlns' || name.startsWith('xmlns:')) {
-        own ??= new Map(scope);
-        own.set(name === 'xmlns' ? '' : name.slice(6), attrValue(v));
-      }
-    }
-    if (own) scope = own;
-    const colon = qname.indexOf(':');
-    const local = colon === -1 ? qname : qname.slice(colon + 1);
-    const ns = scope.get(colon === -1 ? '' : qname.slice(0, colon)) ?? '';
-    const el = new JElement(local, ns, Math.min(lineAt(j - 1), MAX_LINE), parent?.el ?? null, chunks);
-    el.scope = scope;
-    for (const [name, v] of raw) {
-      if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
-      const ac = name.indexOf(':');
-      el.attrs.push({ local: ac === -1 ? name : name.slice(ac + 1), ns: ac === -1 ? '' : scope.get(name.slice(0, ac)) ?? '', value: attrValue(v), parent: el });
-    }
-    el.textStart = chunks.length;
-    if (parent) {
-      const key = `${ns} ${local}`;
-      const k = (parent.counts.get(key) ?? 0) + 1;
-      parent.counts.set(key, k);
-      el.index = k;
-      parent.el.children.push(el);
-    } else {
-      root = el;
-    }
-    if (selfClosing) el.textEnd = chunks.length;
-    else stack.push({ el, scope, counts: new Map() });
-    i = j;
-  }
-  if (!root) throw new Error('no root element');
-  return root;
-}
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+  return scanTrusted(text);
 }
 
 /** The tree by one traversal of the libxml2 DOM (documents with a DOCTYPE). */
