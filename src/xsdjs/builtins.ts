@@ -324,9 +324,28 @@ export function builtinInfo(name: string): BuiltinInfo | undefined {
 /** The XML Schema whitespace normalisation; returns v itself when nothing changes. */
 export function normaliseSpace(v: string, ws: WhiteSpace): string {
   if (ws === 'preserve') return v;
-  if (ws === 'replace') return NEEDS_REPLACE.test(v) ? v.replace(/[\t\n\r]/g, ' ') : v;
-  return NEEDS_COLLAPSE.test(v) ? v.replace(/[\t\n\r ]+/g, ' ').replace(/^ | $/g, '') : v;
+  // one pass over the code units: most values need nothing
+  const n = v.length;
+  if (ws === 'replace') {
+    for (let i = 0; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (c === 0x09 || c === 0x0a || c === 0x0d) return v.replace(/[\t\n\r]/g, ' ');
+    }
+    return v;
+  }
+  let prevSpace = true; // a space at the start needs collapsing
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c > 0x20) {
+      prevSpace = false;
+      continue;
+    }
+    if (c === 0x09 || c === 0x0a || c === 0x0d || (c === 0x20 && prevSpace)) return collapse(v);
+    if (c === 0x20) prevSpace = true;
+  }
+  return prevSpace && n > 0 ? collapse(v) : v;
 }
 
-const NEEDS_REPLACE = /[\t\n\r]/;
-const NEEDS_COLLAPSE = /[\t\n\r]|^ | $| {2}/;
+function collapse(v: string): string {
+  return v.replace(/[\t\n\r ]+/g, ' ').replace(/^ | $/g, '');
+}

@@ -361,8 +361,35 @@ export function compileSimple(def: SimpleDef): SimpleChecker {
   if (c.trivial === true && c.ws === 'preserve') return ALWAYS;
   const check = c.check;
   const ws = c.ws;
-  if (ws === 'preserve') return (raw, scope) => check(raw, scope);
-  return (raw, scope) => check(normaliseSpace(raw, ws), scope);
+  const direct: SimpleChecker = ws === 'preserve' ? (raw, scope) => check(raw, scope) : (raw, scope) => check(normaliseSpace(raw, ws), scope);
+  // QName answers depend on the scope: no memo
+  if (usesScope(def)) return direct;
+  // Documents repeat the same codes, OIDs and timestamps over and over: remember the verdict
+  // for short values (bounded: a hostile stream of distinct values only fills it once).
+  const memo = new Map<string, boolean>();
+  return (raw) => {
+    const m = memo.get(raw);
+    if (m !== undefined) return m;
+    const r = direct(raw);
+    if (raw.length <= MEMO_MAX_LENGTH && memo.size < MEMO_MAX_ENTRIES) memo.set(raw, r);
+    return r;
+  };
+}
+
+const MEMO_MAX_LENGTH = 64;
+const MEMO_MAX_ENTRIES = 2048;
+
+function usesScope(def: SimpleDef): boolean {
+  switch (def.kind) {
+    case 'builtin':
+      return builtinInfo(def.name)?.checkScoped !== undefined;
+    case 'restriction':
+      return usesScope(def.base);
+    case 'list':
+      return usesScope(def.item);
+    case 'union':
+      return def.members.some(usesScope);
+  }
 }
 
 /**

@@ -336,6 +336,20 @@ describe('compileSimple facets', () => {
     expect(ue('x')).toBe(true);
     expect(ue('01')).toBe(false);
   });
+  it('remembered verdicts stay right: repeated values, and QNames whose answer depends on the scope', () => {
+    const t = compileSimple(r(b('token'), { enumeration: ['EVN', 'INT'] }));
+    for (let i = 0; i < 3; i++) {
+      expect(t('EVN')).toBe(true);
+      expect(t('RQO')).toBe(false);
+    }
+    const q = compileSimple(r(b('QName'), {}));
+    expect(q('p:a', new Map([['p', 'urn:p']]))).toBe(true);
+    expect(q('p:a')).toBe(false);
+    expect(q('p:a', new Map([['p', 'urn:p']]))).toBe(true);
+    const u = compileSimple({ kind: 'union', members: [b('integer'), b('QName')] });
+    expect(u('p:a', new Map([['p', 'urn:p']]))).toBe(true);
+    expect(u('p:a')).toBe(false);
+  });
   it('xs:string without facets is always valid', () => {
     const s = compileSimple(b('string'));
     expect(s('')).toBe(true);
