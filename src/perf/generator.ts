@@ -32,6 +32,7 @@ import { performance } from 'node:perf_hooks';
 import { Client, Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import { ArrivalSchedule, startArrivalClock } from './arrivals.js';
+import { OpenPool } from './open-pool.js';
 import type { Arrival } from './arrivals.js';
 import { Exchange, dispatchOptions } from './exchange.js';
 import type { ExchangeLimits, ExchangeOutcome } from './exchange.js';
@@ -60,7 +61,8 @@ export interface GeneratorOptions {
   signal?: AbortSignal;
   onSecond?: (p: SeriesPoint) => void;
   selfCheckSampleMs?: number;
-  /** closed model: each user's HTTP client, src/perf/raw (default) or an undici Client */
+  /** each closed-model user's HTTP client, src/perf/raw (default) or an undici Client; the open
+   * model's connections: raw clients in an OpenPool (default) or an undici Pool */
   client?: 'raw' | 'undici';
 }
 
@@ -329,11 +331,12 @@ export async function runOpen(
   const origin = originOf(target);
   const limits = limitsOf(target);
   const connections = openConnections(stage);
-  const pool = new Pool(origin, {
-    connections,
-    pipelining: 1,
-    connect: { timeout: Math.min(limits.timeoutMs, 10_000) },
-  });
+  const connectTimeoutMs = Math.min(limits.timeoutMs, 10_000);
+  // raw clients by default (src/perf/open-pool.ts says why not undici's Pool), undici on request
+  const pool =
+    opts.client === 'undici'
+      ? new Pool(origin, { connections, pipelining: 1, connect: { timeout: connectTimeoutMs } })
+      : new OpenPool(() => new RawClient(origin, { connectTimeoutMs, maxBodyBytes: limits.maxBodyBytes }), connections);
   let tick = (): void => undefined;
   // started before the schedule (a worker thread takes tens of ms to come up)
   const clock = await startArrivalClock(() => tick(), now);

@@ -84,7 +84,7 @@ export async function runStage(
       ? opts.engine === 'autocannon' && stage.thinkTimeMs === undefined
         ? await runClosedAutocannon(stage, tgt, factory, checker, genOpts)
         : await runClosed(stage, tgt, factory, checker, { ...genOpts, client: opts.engine === 'undici' ? 'undici' : 'raw' })
-      : await runOpen(stage, tgt, factory, checker, genOpts);
+      : await runOpen(stage, tgt, factory, checker, { ...genOpts, client: opts.engine === 'undici' ? 'undici' : 'raw' });
 
   const rec = run.recorder;
   const rps = rec.completedInWindow / stage.durationS;

@@ -99,7 +99,8 @@ export interface RunStageOptions {
    * Load engine of the closed model (default 'raw'): 'raw' gives each user src/perf/raw's lean
    * HTTP/1.1 client, 'undici' an undici Client, 'autocannon' runs the model on autocannon's
    * client (src/perf/autocannon.ts; a stage with think time falls back to 'raw', autocannon has
-   * none). Open-model stages always use an undici Pool. See docs/performance.md.
+   * none). Open-model stages: raw clients in src/perf/open-pool.ts (default, and for
+   * 'autocannon') or an undici Pool ('undici'). See docs/performance.md.
    */
   engine?: 'raw' | 'undici' | 'autocannon';
 }
