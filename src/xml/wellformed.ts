@@ -67,23 +67,20 @@ function fail(reason: string, at: number): never {
 
 // ------------------------------------------------------------------------- characters
 
-/** Characters XML 1.0 excludes (surrogates are checked separately: only unpaired ones are bad). */
-const BAD_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
-
-const hasWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function';
-
-function unpairedSurrogate(s: string): boolean {
-  if (hasWellFormed) return !(s as unknown as { isWellFormed(): boolean }).isWellFormed();
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = s.charCodeAt(k + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) k++;
-      else return true;
-    } else if (c >= 0xdc00 && c <= 0xdfff) return true;
-  }
-  return false;
-}
+/*
+ * Every character of the text is checked exactly once, by the part of the scan that reads it
+ * (names by the NAME table, text, attribute values, comments, CDATA and PIs by loops over
+ * these tables): cheaper than a whole-text regex pass. 1 marks what needs a closer look.
+ */
+/** in text: control characters (TAB, LF, CR looked at too), '&', ']' */
+const TEXT = new Uint8Array(128);
+/** in attribute values: control characters, quotes, '&', '<' */
+const ATTR = new Uint8Array(128);
+/** in comments, CDATA, PIs: control characters */
+const CTRL = new Uint8Array(128);
+for (let c = 0; c < 0x20; c++) TEXT[c] = ATTR[c] = CTRL[c] = 1;
+TEXT[0x26] = TEXT[0x5d] = 1;
+ATTR[0x22] = ATTR[0x27] = ATTR[0x26] = ATTR[0x3c] = 1;
 
 function isXmlChar(cp: number): boolean {
   return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
@@ -148,6 +145,35 @@ const NS_URI = /^[A-Za-z][A-Za-z0-9+.-]*:(?:\/\/(?:[A-Za-z0-9\-._~!$'()*+,;=:]*@
 
 // ------------------------------------------------------------------------- the scan
 
+/** How far back among the siblings the previous one of the same name is looked for before a map is kept. */
+const NEAR = 16;
+
+/**
+ * The position of `el` among its parent's children of the same name: one more than the nearest
+ * such sibling's. Usually found a few siblings back; a parent with many children keeps a map
+ * of counts instead, so hostile fan-out stays linear.
+ */
+function siblingIndex(parent: Frame, el: JElement): number {
+  const kids = parent.el.children;
+  const local = el.local;
+  const ns = el.ns;
+  let counts = parent.counts;
+  if (counts === undefined) {
+    const stop = kids.length - NEAR;
+    for (let k = kids.length - 1; k >= 0 && k >= stop; k--) {
+      const s = kids[k]!;
+      if (s.local === local && s.ns === ns) return s.index + 1;
+    }
+    if (stop < 0) return 1;
+    counts = parent.counts = new Map();
+    for (const s of kids) counts.set(s.ns + ' ' + s.local, s.index);
+  }
+  const key = ns + ' ' + local;
+  const k = (counts.get(key) ?? 0) + 1;
+  counts.set(key, k);
+  return k;
+}
+
 interface Frame {
   el: JElement;
   qname: string;
@@ -160,11 +186,6 @@ interface Frame {
  */
 function scan(text: string, maxDepth: number, strict: boolean): JElement {
   const n = text.length;
-  if (strict) {
-    const bad = text.search(BAD_CHAR);
-    if (bad !== -1) fail('character not allowed in XML', bad);
-    if (unpairedSurrogate(text)) fail('unpaired surrogate', 0);
-  }
   const chunks: string[] = [];
   const stack: Frame[] = [];
   // attributes of the current start tag, reused from tag to tag
@@ -179,11 +200,25 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     counted = pos;
     return line;
   };
-  // next '&', ']]>' and CR at or after the current text run, found lazily (each text run
-  // consults them instead of scanning its characters)
-  let amp = -2;
-  let cdEnd = -2;
-  let cr = -2;
+  /** A character at k >= 0xD800: the index of its last code unit; fails on an unpaired surrogate, U+FFFE, U+FFFF. */
+  const wide = (k: number, c: number): number => {
+    if (c < 0xdc00) {
+      const d = text.charCodeAt(k + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) return k + 1;
+    } else if (c >= 0xe000 && c <= 0xfffd) return k;
+    if (strict) fail('unpaired surrogate, U+FFFE or U+FFFF', k);
+    return k;
+  };
+  /** Characters of [from, to) in a comment, CDATA section or PI. */
+  const plainChars = (from: number, to: number): void => {
+    if (!strict) return;
+    for (let k = from; k < to; k++) {
+      const c = text.charCodeAt(k);
+      if (c < 128) {
+        if (CTRL[c] !== 0 && c !== 0x0a && c !== 0x09 && c !== 0x0d) fail('character not allowed in XML', k);
+      } else if (c >= 0xd800) k = wide(k, c);
+    }
+  };
 
   /** End of an (unprefixed or prefixed) name starting at j; fails when there is none. */
   const nameEnd = (j: number): number => {
@@ -217,6 +252,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
   const comment = (lt: number): number => {
     const end = text.indexOf('-->', lt + 4);
     if (end === -1) fail('unterminated comment', lt);
+    plainChars(lt + 4, end);
     if (strict) {
       const dd = text.indexOf('--', lt + 4);
       if (dd < end) fail("'--' inside a comment", dd);
@@ -230,6 +266,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
   const pi = (lt: number): number => {
     const end = text.indexOf('?>', lt + 2);
     if (end === -1) fail('unterminated processing instruction', lt);
+    plainChars(lt + 2, end);
     if (strict) {
       const t = nameEnd(lt + 2);
       const target = text.slice(lt + 2, t);
@@ -241,14 +278,25 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
 
   /** Text run [from, to) inside the root: checked, line ends and references resolved. */
   const textRun = (from: number, to: number): string => {
+    let refs = false;
+    let cr = false;
+    for (let k = from; k < to; k++) {
+      const c = text.charCodeAt(k);
+      if (c < 128) {
+        if (TEXT[c] === 0) continue;
+        if (c === 0x26) refs = true;
+        else if (c === 0x5d) {
+          if (text.charCodeAt(k + 1) === 0x5d && text.charCodeAt(k + 2) === 0x3e && strict) fail("']]>' in text", k);
+        } else if (c === 0x0d) cr = true;
+        else if (c !== 0x0a && c !== 0x09 && strict) fail('character not allowed in XML', k);
+      } else if (c >= 0xd800) k = wide(k, c);
+    }
     let s = text.slice(from, to);
-    if (cr !== -1 && cr < from) cr = text.indexOf('\r', from);
-    if (cr !== -1 && cr < to) s = s.replace(/\r\n?/g, '\n');
-    if (amp !== -1 && amp < from) amp = text.indexOf('&', from);
-    if (amp !== -1 && amp < to) {
+    if (cr) s = s.replace(/\r\n?/g, '\n');
+    if (refs) {
       const d = decodeRefs(s);
       if (d === undefined) {
-        if (strict) fail('malformed or undeclared reference', amp);
+        if (strict) fail('malformed or undeclared reference', from);
       } else s = d;
     }
     return s;
@@ -282,11 +330,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     if (stack.length === 0 && root !== undefined) break;
     const lt = text.indexOf('<', i);
     if (lt === -1) fail('end of input inside the root element', n);
-    if (lt > i && stack.length > 0) {
-      if (cdEnd !== -1 && cdEnd < i) cdEnd = text.indexOf(']]>', i);
-      if (cdEnd !== -1 && cdEnd < lt && strict) fail("']]>' in text", cdEnd);
-      chunks.push(textRun(i, lt));
-    }
+    if (lt > i && stack.length > 0) chunks.push(textRun(i, lt));
     const c = text.charCodeAt(lt + 1);
     if (c === 0x2f /* / */) {
       const f = stack.pop();
@@ -307,9 +351,9 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       } else if (text.startsWith('<![CDATA[', lt)) {
         const end = text.indexOf(']]>', lt + 9);
         if (end === -1) fail('unterminated CDATA section', lt);
+        plainChars(lt + 9, end);
         let s = text.slice(lt + 9, end);
-        if (cr !== -1 && cr < lt) cr = text.indexOf('\r', lt);
-        if (cr !== -1 && cr < end) s = s.replace(/\r\n?/g, '\n');
+        if (s.indexOf('\r') !== -1) s = s.replace(/\r\n?/g, '\n');
         chunks.push(s);
         i = end + 3;
       } else fail('markup declaration inside the root', lt);
@@ -355,10 +399,15 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       let refs = false;
       for (;; p++) {
         const v = text.charCodeAt(p);
-        if (v === quote) break;
-        if (v === 0x3c /* < */ || Number.isNaN(v)) fail("'<' or end of input in an attribute value", p);
-        if (v === 0x26 /* & */) refs = true;
-        else if (v === 0x0a || v === 0x09 || v === 0x0d) ws = true;
+        if (v < 128) {
+          if (ATTR[v] === 0) continue;
+          if (v === quote) break;
+          if (v === 0x3c /* < */) fail("'<' in an attribute value", p);
+          if (v === 0x26 /* & */) refs = true;
+          else if (v === 0x0a || v === 0x09 || v === 0x0d) ws = true;
+          else if (v < 0x20 && strict) fail('character not allowed in XML', p);
+        } else if (v >= 0xd800) p = wide(p, v);
+        else if (v !== v /* NaN: past the end */) fail('end of input in an attribute value', p);
       }
       let value = text.slice(j + 1, p);
       // line ends first (CRLF is one space), then white space → space, then references
@@ -439,11 +488,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     }
     el.textStart = chunks.length;
     if (parent) {
-      const counts = (parent.counts ??= new Map());
-      const key = ns + ' ' + local;
-      const k = (counts.get(key) ?? 0) + 1;
-      counts.set(key, k);
-      el.index = k;
+      el.index = siblingIndex(parent, el);
       parent.el.children.push(el);
     } else root = el;
     if (selfClosing) el.textEnd = chunks.length;

@@ -97,6 +97,13 @@ function variants(): { name: string; text: string }[] {
   const t = template('C0001');
   out.push({ name: 'C0001 many lines', text: sample(t).replace('<realmCode', `${'<!-- -->\n'.repeat(70_000)}<realmCode`) });
   out.push({ name: 'deep 256', text: '<a>'.repeat(256) + '</a>'.repeat(256) });
+  // positions among many siblings (the scanner looks back a few siblings, then keeps counts)
+  const names = ['x', 'y', 'p:x', 'z', 'q:x', 'x', 'w'];
+  const kids = Array.from({ length: 120 }, (_, k) => {
+    const q = names[(k * k + 3 * k) % names.length]!;
+    return k % 3 === 0 ? `<${q}>t</${q}>` : `<${q}/>`;
+  }).join('');
+  out.push({ name: 'many siblings', text: `<r xmlns="urn:a" xmlns:p="urn:p" xmlns:q="urn:a">${kids}<s>${kids}</s>${'<x/>'.repeat(40)}<y/><x/></r>` });
   return out;
 }
 
@@ -177,6 +184,13 @@ const REJECT: [string, string, boolean][] = [
   ['unpaired low surrogate', '<a b="\uDC00"/>', true],
   ['U+FFFE', '<a>\uFFFE</a>', true],
   ['U+FFFF', '<a>\uFFFF</a>', true],
+  ['control character in a comment', '<a><!-- \u0002 --></a>', true],
+  ['control character in CDATA', '<a><![CDATA[\u0008]]></a>', true],
+  ['control character in a prolog PI', '<?pi \u0007?><a/>', true],
+  ['U+FFFE in CDATA', '<a><![CDATA[\uFFFE]]></a>', true],
+  ['unpaired surrogate in a comment', '<!-- \uDBFF --><a/>', true],
+  ['surrogates in the wrong order', '<a>\uDC00\uD800</a>', true],
+  ['surrogate at the end of the input', '<a/>\uD800', true],
   ['undeclared element prefix', '<a><p:b/></a>', true],
   ['undeclared attribute prefix', '<a p:b="1"/>', true],
   ['prefix declared on a sibling only', '<a><b xmlns:p="urn:p"/><p:c/></a>', true],
