@@ -164,8 +164,10 @@ export async function startArrivalClock(onWake: () => void, clock: () => number,
       w.follow(sched.t0, sched.intervalMs);
     },
     next(k, atMs) {
-      if (dead) timers.next(k, atMs);
-      else w.next(k);
+      // the timer as well: on a busy machine the worker itself may wait for a core, and
+      // whichever wakes us first sends (a spurious wake-up finds nothing due and costs little)
+      timers.next(k, atMs);
+      if (!dead) w.next(k);
     },
     async close() {
       await timers.close();
