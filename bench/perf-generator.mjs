@@ -13,15 +13,27 @@
 //     (both closed-loop at the same concurrency, so directly comparable), and the CPU split.
 //     Our requests are built per request by a factory (unique id per request); wrk replays one
 //     request (for /soap, one fixed body set by a 3-line Lua config: wrk 4 needs Lua to POST).
-//  2. latency at a fixed rate below saturation, GET /hello: our OPEN model at R = 30 % (--open-share)
-//     of the lower of wrk's and our best /hello throughput in run 1. Debian's wrk 4 cannot send at a fixed rate (that is wrk2's -R), so the
-//     comparison is with wrk's closed-loop latency at the SAME CONNECTION COUNT as our open model
-//     actually had busy at its peak (K = generator.peakInFlight: requests on connections at once,
-//     at least 1, at most C). Printed: our
-//     open-model p50/p99 (measured from intended send times) against wrk -cK p50/p99, and ratios.
-//     wrk at -cK runs as fast as K connections allow, so its server is at least as loaded as
-//     ours: a ratio near or below 1 says our generator adds no latency of its own; a ratio well
-//     above 1 would be generator overhead or scheduling lateness (see generator.scheduleLagP99Ms).
+//  2. latency at a fixed rate below saturation, GET /hello, R = --open-share (30 %) of the lower of
+//     wrk's and our best /hello throughput in run 1. The baseline is wrk PACED by its Lua delay()
+//     (Debian's wrk 4 has no -R; that is wrk2): each of K connections waits d ms after every
+//     response before its next request, so wrk sends ~K × 1000 / (d + latency + timer lateness)
+//     req/s, and times each request from its write to its response (the delay is not in it).
+//     d = 1 ms (wrk's timers are whole ms); K is calibrated by a 1 s wrk run so that the rate is
+//     ~R; wrk's MEASURED rate Rw is what ours is compared at. Printed, with ratios ours/wrk
+//     (target within 0.9–1.1) and the CPU split:
+//     (a) our CLOSED model, K users, thinkTimeMs d: the like-for-like comparison — the same
+//         connections, the same pacing (a timer of d ms after each response), the same latency
+//         origin (the actual send). Any difference is our client's time per request.
+//     (b) our OPEN model at Rw, at most K connections: wrk2's method, a uniform schedule of
+//         intended send times with latency measured from them (coordinated omission corrected).
+//         Same rate, but the latency origin is the intended time, so any lateness of the
+//         generator's scheduler is added to every sample: it can only add latency (its
+//         arrivals are evenly spread, while wrk's and (a)'s fire in bursts at the timer's ms
+//         ticks, which is what can make (b) come out lower on a fast server). Also printed:
+//         the schedule lag (send − intended) p99, arrivals queued for a connection, and
+//         (b)/(a), the cost of the open model's scheduling at the same rate.
+//     (a) and (b) run on the raw client (src/perf/raw; the open model's OpenPool), and (b) once
+//     more on an undici Pool (engine 'undici') as the cross-check of that default.
 //  CPU split: process.cpuUsage() deltas in the generator (this process) and the server (/proc/<pid>/stat);
 //  wrk's CPU from /usr/bin/time. Percentages are of one core over the run's wall time; cpu/req is
 //  CPU µs per request (ours: the stage's CPU including warm-up over wall time × measured rate).
@@ -95,8 +107,8 @@ function parseDuration(s) {
   return m[2] === 'us' ? v / 1000 : m[2] === 'ms' ? v : m[2] === 's' ? v * 1000 : v * 60_000;
 }
 
-async function wrk(path, connections, lua) {
-  const args = ['-f', 'HUTONG_CPU %U %S %e', WRK, '-t1', `-c${connections}`, `-d${DURATION}s`, '--latency'];
+async function wrk(path, connections, lua, durationS = DURATION) {
+  const args = ['-f', 'HUTONG_CPU %U %S %e', WRK, '-t1', `-c${connections}`, `-d${durationS}s`, '--latency'];
   if (lua) args.push('-s', lua);
   args.push(origin + path);
   const s0 = await serverCpu();
@@ -113,7 +125,7 @@ async function wrk(path, connections, lua) {
   const sock = /Socket errors: (.*)/.exec(stdout)?.[1];
   const cpu = /HUTONG_CPU ([\d.]+) ([\d.]+) ([\d.]+)/.exec(stderr);
   const genCpuMs = cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : NaN;
-  const n = rps * DURATION;
+  const n = rps * durationS;
   return {
     rps,
     p50,
@@ -234,23 +246,67 @@ if (ROUNDS > 1) {
   console.log(`  median ours-autocannon/wrk requests/s: hello ${f(median(ratios.helloAc), 3)}, soap ${f(median(ratios.soapAc), 3)}`);
 }
 
+// ---------------------------------------------------------------- 2. fixed rate
 // well below saturation for both the server and our generator (the machine may be shared)
 const rate = Math.max(100, Math.round((Math.min(bestHello.wrk, bestHello.ours) * OPEN_SHARE) / 100) * 100);
+const DELAY_MS = 1;
+const delayLua = join(tmp, 'delay.lua');
+writeFileSync(delayLua, `function delay()\n  return ${DELAY_MS}\nend\n`);
+// calibrate K: one connection's period (delay + latency + lateness) measured with 8 of them
+const K0 = 8;
+const cal = await wrk('/hello', K0, delayLua, 1);
+const K = Math.max(1, Math.round((rate * K0) / cal.rps));
 console.log(
-  `\n2. open model at ${rate} req/s (${OPEN_SHARE * 100}% of the lower /hello throughput above) vs wrk closed-loop at the same connection count`,
+  `\n2. fixed rate below saturation, GET /hello: target ${rate} req/s (${OPEN_SHARE * 100}% of the lower /hello throughput above); ` +
+    `wrk paced by delay() ${DELAY_MS} ms on K = ${K} connections (calibrated: ${f(cal.rps / K0, 0)} req/s per connection)`,
 );
-const oOpen = await ours({ name: 'open-hello', model: 'open', rate, durationS: DURATION, warmupS: 0.5, maxConnections: C }, helloFactory, okChecker);
-const K = Math.min(C, Math.max(1, oOpen.result.generator.peakInFlight));
-row(`ours open ${rate}/s GET /hello`, oOpen);
-const wOpen = await wrk('/hello', K);
-row(`wrk -t1 -c${K}  GET /hello`, wOpen);
-console.log(
-  `  ours: achieved ${f(oOpen.result.generator.achievedRate, 1)}/s, missed ${oOpen.result.missed}, peak in flight ${K}, ` +
-    `peak queued for a connection ${oOpen.result.generator.peakQueued}, schedule lag p99 ${f(oOpen.result.generator.scheduleLagP99Ms, 3)} ms`,
-);
-console.log(`  ratio ours(open)/wrk(-c${K}) latency: p50 ${f(oOpen.p50 / wOpen.p50, 2)}, p99 ${f(oOpen.p99 / wOpen.p99, 2)}`);
-if (oOpen.result.generator.peakQueued > 0 || !oOpen.result.valid) {
-  console.log('  (arrivals queued for a connection or the stage is invalid: the rate was not below saturation on this machine right now)');
+// warm the paced and open code paths too (not reported)
+await ours({ name: 'jit-paced', model: 'closed', users: K, thinkTimeMs: DELAY_MS, durationS: 1 }, helloFactory, okChecker, 'raw');
+await ours({ name: 'jit-open', model: 'open', rate, durationS: 1, maxConnections: K }, helloFactory, okChecker, 'raw');
+await ours({ name: 'jit-open-undici', model: 'open', rate, durationS: 1, maxConnections: K }, helloFactory, okChecker, 'undici');
+const fixed = { closedP50: [], closedP99: [], openP50: [], openP99: [], openVsClosedP50: [], openVsClosedP99: [] };
+for (let round = 0; round < ROUNDS; round++) {
+  const w = row(`wrk -t1 -c${K} delay ${DELAY_MS} ms`, await wrk('/hello', K, delayLua));
+  const Rw = Math.round(w.rps);
+  const c = row(
+    `ours closed ${K} users think ${DELAY_MS} ms`,
+    await ours({ name: 'paced-hello', model: 'closed', users: K, thinkTimeMs: DELAY_MS, durationS: DURATION, warmupS: 0.5 }, helloFactory, okChecker, 'raw'),
+  );
+  const o = row(
+    `ours open ${Rw}/s ≤${K} conns`,
+    await ours({ name: 'open-hello', model: 'open', rate: Rw, durationS: DURATION, warmupS: 0.5, maxConnections: K }, helloFactory, okChecker, 'raw'),
+  );
+  // the same open stage on an undici Pool (engine 'undici'), the cross-check of the default
+  const ou = row(
+    `ours open ${Rw}/s undici Pool`,
+    await ours({ name: 'open-hello-undici', model: 'open', rate: Rw, durationS: DURATION, warmupS: 0.5, maxConnections: K }, helloFactory, okChecker, 'undici'),
+  );
+  const g = o.result.generator;
+  console.log(
+    `  open: achieved ${f(g.achievedRate, 1)}/s, missed ${o.result.missed}, schedule lag p99 ${f(g.scheduleLagP99Ms, 3)} ms, ` +
+      `peak on connections ${g.peakInFlight}, peak queued for a connection ${g.peakQueued}; closed ran at ${f(c.rps, 0)} req/s (wrk ${Rw})`,
+  );
+  console.log(
+    `  (a) ours closed/wrk latency p50 ${f(c.p50 / w.p50, 2)} p99 ${f(c.p99 / w.p99, 2)}; ` +
+      `(b) ours open/wrk p50 ${f(o.p50 / w.p50, 2)} p99 ${f(o.p99 / w.p99, 2)} (target within 0.9–1.1); ` +
+      `open/closed p50 ${f(o.p50 / c.p50, 2)} p99 ${f(o.p99 / c.p99, 2)}; open undici-Pool/raw p50 ${f(ou.p50 / o.p50, 2)} p99 ${f(ou.p99 / o.p99, 2)}`,
+  );
+  if (!o.result.valid || !c.result.valid || g.peakQueued > 0) {
+    console.log('  (an invalid stage or arrivals queued for a connection: the machine was not idle enough for this rate)');
+  }
+  fixed.closedP50.push(c.p50 / w.p50);
+  fixed.closedP99.push(c.p99 / w.p99);
+  fixed.openP50.push(o.p50 / w.p50);
+  fixed.openP99.push(o.p99 / w.p99);
+  fixed.openVsClosedP50.push(o.p50 / c.p50);
+  fixed.openVsClosedP99.push(o.p99 / c.p99);
+}
+if (ROUNDS > 1) {
+  const m = (k) => f(median(fixed[k]), 2);
+  console.log(
+    `  median of ${ROUNDS}: (a) closed/wrk p50 ${m('closedP50')} p99 ${m('closedP99')}; (b) open/wrk p50 ${m('openP50')} p99 ${m('openP99')}; ` +
+      `open/closed p50 ${m('openVsClosedP50')} p99 ${m('openVsClosedP99')}`,
+  );
 }
 
 console.log(`\ntotal ${f((performance.now() - started) / 1000, 1)} s`);
