@@ -72,14 +72,14 @@ function fail(reason: string, at: number): never {
  * (names by the NAME table, text, attribute values, comments, CDATA and PIs by loops over
  * these tables): cheaper than a whole-text regex pass. 1 marks what needs a closer look.
  */
-/** in text: control characters (TAB, LF, CR looked at too), '&', ']' */
+/** in text: control characters (TAB, LF, CR looked at too), '&', ']', '<' (the end of the run) */
 const TEXT = new Uint8Array(128);
 /** in attribute values: control characters, quotes, '&', '<' */
 const ATTR = new Uint8Array(128);
 /** in comments, CDATA, PIs: control characters */
 const CTRL = new Uint8Array(128);
 for (let c = 0; c < 0x20; c++) TEXT[c] = ATTR[c] = CTRL[c] = 1;
-TEXT[0x26] = TEXT[0x5d] = 1;
+TEXT[0x26] = TEXT[0x5d] = TEXT[0x3c] = 1;
 ATTR[0x22] = ATTR[0x27] = ATTR[0x26] = ATTR[0x3c] = 1;
 
 function isXmlChar(cp: number): boolean {
@@ -176,7 +176,9 @@ function siblingIndex(parent: Frame, el: JElement): number {
 
 interface Frame {
   el: JElement;
-  qname: string;
+  /** where the start tag's name is in the text, and its length (the end tag must repeat it) */
+  qstart: number;
+  qlen: number;
   counts: Map<string, number> | undefined;
 }
 
@@ -191,15 +193,22 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
   // attributes of the current start tag, reused from tag to tag
   const names: string[] = [];
   const values: string[] = [];
+  /** offset of the colon in each attribute name, -1 for none */
+  const colons: number[] = [];
   let root: JElement | undefined;
 
   let line = 1;
-  let counted = 0;
+  let nextLf = text.indexOf('\n');
+  /** Line of position pos (positions asked for only grow): LFs counted once each. */
   const lineAt = (pos: number): number => {
-    for (let k = text.indexOf('\n', counted); k !== -1 && k < pos; k = text.indexOf('\n', k + 1)) line++;
-    counted = pos;
+    while (nextLf !== -1 && nextLf < pos) {
+      line++;
+      nextLf = text.indexOf('\n', nextLf + 1);
+    }
     return line;
   };
+  /** offset of the colon in the name nameEnd last read, -1 for none */
+  let lastColon = -1;
   /** A character at k >= 0xD800: the index of its last code unit; fails on an unpaired surrogate, U+FFFE, U+FFFF. */
   const wide = (k: number, c: number): number => {
     if (c < 0xdc00) {
@@ -245,6 +254,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       if (colon !== -1 && (colon === j || colon === k - 1 || !(text.charCodeAt(colon + 1) < 128 && NAME[text.charCodeAt(colon + 1)] === 1))) fail('malformed qualified name', j);
       if (k - j > MAX_NAME) fail('name too long', j);
     }
+    lastColon = colon === -1 ? -1 : colon - j;
     return k;
   };
 
@@ -276,21 +286,25 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     return end + 2;
   };
 
-  /** Text run [from, to) inside the root: checked, line ends and references resolved. */
-  const textRun = (from: number, to: number): string => {
+  /** The text run from `from` inside the root up to the next '<' (returned): checked, line ends and references resolved, pushed to chunks. */
+  const textRun = (from: number): number => {
     let refs = false;
     let cr = false;
-    for (let k = from; k < to; k++) {
-      const c = text.charCodeAt(k);
+    let to = from;
+    for (; to < n; to++) {
+      const c = text.charCodeAt(to);
       if (c < 128) {
         if (TEXT[c] === 0) continue;
+        if (c === 0x3c) break;
         if (c === 0x26) refs = true;
         else if (c === 0x5d) {
-          if (text.charCodeAt(k + 1) === 0x5d && text.charCodeAt(k + 2) === 0x3e && strict) fail("']]>' in text", k);
+          if (text.charCodeAt(to + 1) === 0x5d && text.charCodeAt(to + 2) === 0x3e && strict) fail("']]>' in text", to);
         } else if (c === 0x0d) cr = true;
-        else if (c !== 0x0a && c !== 0x09 && strict) fail('character not allowed in XML', k);
-      } else if (c >= 0xd800) k = wide(k, c);
+        else if (c !== 0x0a && c !== 0x09 && strict) fail('character not allowed in XML', to);
+      } else if (c >= 0xd800) to = wide(to, c);
     }
+    if (to >= n) fail('end of input inside the root element', n);
+    if (to === from) return to;
     let s = text.slice(from, to);
     if (cr) s = s.replace(/\r\n?/g, '\n');
     if (refs) {
@@ -299,7 +313,8 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
         if (strict) fail('malformed or undeclared reference', from);
       } else s = d;
     }
-    return s;
+    chunks.push(s);
+    return to;
   };
 
   let i = 0;
@@ -328,16 +343,17 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
   // ---- the root element and its content
   for (;;) {
     if (stack.length === 0 && root !== undefined) break;
-    const lt = text.indexOf('<', i);
-    if (lt === -1) fail('end of input inside the root element', n);
-    if (lt > i && stack.length > 0) chunks.push(textRun(i, lt));
+    // the first time round i is at the root's '<' (the prolog loop saw to it)
+    const lt = stack.length > 0 ? textRun(i) : i;
     const c = text.charCodeAt(lt + 1);
     if (c === 0x2f /* / */) {
       const f = stack.pop();
       if (f === undefined) fail('end tag before the root element', lt);
-      const q = f.qname;
-      const e = lt + 2 + q.length;
-      if (!text.startsWith(q, lt + 2) || (e < n && text.charCodeAt(e) !== 0x3e && !isSpace(text.charCodeAt(e)))) fail(`end tag does not match <${q}>`, lt);
+      const qs = f.qstart;
+      const ql = f.qlen;
+      const e = lt + 2 + ql;
+      for (let k = 0; k < ql; k++) if (text.charCodeAt(lt + 2 + k) !== text.charCodeAt(qs + k)) fail(`end tag does not match <${text.slice(qs, qs + ql)}>`, lt);
+      if (e < n && text.charCodeAt(e) !== 0x3e && !isSpace(text.charCodeAt(e))) fail(`end tag does not match <${text.slice(qs, qs + ql)}>`, lt);
       let k = e;
       while (k < n && isSpace(text.charCodeAt(k))) k++;
       if (text.charCodeAt(k) !== 0x3e) fail('malformed end tag', lt);
@@ -368,6 +384,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     // ---- start tag: name, attributes, '>' or '/>'
     let j = nameEnd(lt + 1);
     const qname = text.slice(lt + 1, j);
+    const colon = lastColon;
     let count = 0;
     let selfClosing = false;
     for (;;) {
@@ -387,6 +404,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       if (j === sp) fail('white space expected before an attribute', j);
       const ne = nameEnd(j);
       const name = text.slice(j, ne);
+      colons[count] = lastColon;
       j = ne;
       while (j < n && isSpace(text.charCodeAt(j))) j++;
       if (text.charCodeAt(j) !== 0x3d /* = */) fail("'=' expected after an attribute name", j);
@@ -446,7 +464,6 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       own.set(prefix, uri);
     }
     const scope: ReadonlyMap<string, string> = own ?? el0Scope ?? BASE;
-    const colon = qname.indexOf(':');
     let local = qname;
     let ns: string;
     if (colon === -1) ns = scope.get('') ?? '';
@@ -468,7 +485,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       for (let k = 0; k < count; k++) {
         const name = names[k]!;
         if (name.charCodeAt(0) === 0x78 && name.startsWith('xmlns') && (name.length === 5 || name.charCodeAt(5) === 0x3a)) continue;
-        const ac = name.indexOf(':');
+        const ac = colons[k]!;
         if (ac === -1) {
           el.attrs.push({ local: name, ns: '', value: values[k]!, parent: el });
           continue;
@@ -492,7 +509,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       parent.el.children.push(el);
     } else root = el;
     if (selfClosing) el.textEnd = chunks.length;
-    else stack.push({ el, qname, counts: undefined });
+    else stack.push({ el, qstart: lt + 1, qlen: qname.length, counts: undefined });
     i = j;
   }
 
