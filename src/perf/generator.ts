@@ -17,12 +17,16 @@
  * A user builds a request from the factory, sends it, waits for the whole response, checks it,
  * thinks (optional), repeats. Latency = response end − send.
  *
- * Open model (wrk2-style constant arrival rate): request k is due at t0 + k / rate. A scheduler
- * hands every due request to an undici Pool; latency = response end − INTENDED send time, so
- * time a request spent waiting for the generator or for a free connection is counted
- * (coordinated omission corrected: a stalled target cannot hide the requests it delayed). The
- * pool opens connections lazily, up to rate × expectedLatency × 2 capped at maxConnections.
- * Sends the scheduler had not made when the window (plus a short grace) ended are `missed`.
+ * Open model (wrk2-style constant arrival rate): request k is due at t0 + k / rate
+ * (src/perf/arrivals.ts). The scheduler is woken when the next request is due by a worker-thread
+ * clock with sub-millisecond resolution (src/perf/waker.ts; Node timers alone wake 1–2 ms late
+ * and send in bursts), and on every response it sends whatever fell due since. Every due request
+ * goes to an idle connection at once (src/perf/open-pool.ts: raw clients; an undici Pool with
+ * client 'undici'); latency = response end − INTENDED send time, so time a request spent waiting
+ * for the generator or for a free connection is counted (coordinated omission corrected: a
+ * stalled target cannot hide the requests it delayed). Connections open lazily, up to
+ * rate × expectedLatency × 2 capped at maxConnections. Sends the scheduler had not made when the
+ * window (plus a short grace) ended are `missed`.
  *
  * Both: warm-up first (same load, nothing recorded), then the measured window. A request
  * belongs to the window when its reference instant (send, or intended send) falls in it; every
