@@ -115,6 +115,19 @@ describe('raw HTTP parser', () => {
     }
   });
 
+  it('a head seen before gives the same verdict, under each parser\'s own limits, in a fresh object', () => {
+    const head = 'HTTP/1.1 200 OK\r\nSet-Cookie: a\r\nSet-Cookie: b\r\nX-1: 1\r\nX-2: 2\r\nContent-Length: 3\r\n\r\nabc';
+    const first = parse(head);
+    expect(first.headers).toEqual({ 'set-cookie': ['a', 'b'], 'x-1': '1', 'x-2': '2', 'content-length': '3' });
+    (first.headers['set-cookie'] as string[]).push('mutated');
+    first.headers['x-1'] = 'mutated';
+    expect(parse(head).headers).toEqual({ 'set-cookie': ['a', 'b'], 'x-1': '1', 'x-2': '2', 'content-length': '3' });
+    // the same bytes under tighter limits, and as the answer to a HEAD request
+    expect(parseError(head, Infinity, { ...LIMITS, maxHeaderCount: 4 })).toBe('invalid-http');
+    expect(parseError(head, Infinity, { ...LIMITS, maxBodyBytes: 2 })).toBe('body-too-large');
+    expect(parse(head, Infinity, true)).toMatchObject({ status: 200, body: '', used: head.length - 3 });
+  });
+
   it('refuses garbage on its first bytes, not after the head limit', () => {
     expect(() => parse('<html>', 1)).toThrow(HttpParseError);
   });

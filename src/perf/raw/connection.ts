@@ -20,6 +20,8 @@ import type { RequestBytes } from './request.js';
 import type { ResponseHeaders } from '../types.js';
 
 const now = (): number => performance.now();
+/** one read's worth: a typical answer under load fits in one */
+const READ_BUFFER_BYTES = 16 * 1024;
 
 export interface Endpoint {
   host: string;
@@ -66,6 +68,8 @@ export class Connection implements ParserSink {
   /** when the timer fires (performance.now ms) */
   private timerAt = 0;
   private trailers: ResponseHeaders | undefined;
+  /** plain TCP: where every read lands (see open) */
+  private readBuffer: Buffer | undefined;
   /** cannot carry another request */
   dead = false;
 
@@ -114,9 +118,28 @@ export class Connection implements ParserSink {
   private open(): void {
     const ep = this.endpoint;
     this.arm(Wait.Connect, ep.connectTimeoutMs);
-    const socket = ep.tls
-      ? tls.connect({ host: ep.host, port: ep.port, ALPNProtocols: ['http/1.1'], ...(net.isIP(ep.host) ? {} : { servername: ep.host }), ...ep.tlsOptions })
-      : net.connect({ host: ep.host, port: ep.port });
+    let socket: net.Socket;
+    if (ep.tls) {
+      socket = tls.connect({ host: ep.host, port: ep.port, ALPNProtocols: ['http/1.1'], ...(net.isIP(ep.host) ? {} : { servername: ep.host }), ...ep.tlsOptions });
+      socket.on('data', (chunk: Buffer) => {
+        if (this.socket === socket) this.onData(chunk);
+      });
+    } else {
+      // reads land in one buffer of this connection, straight from libuv (no Buffer allocated
+      // per read, no stream machinery): the body pieces are copied out (onBody)
+      this.readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+      socket = net.connect({
+        host: ep.host,
+        port: ep.port,
+        onread: {
+          buffer: this.readBuffer,
+          callback: (n: number, buf: Uint8Array): boolean => {
+            if (this.socket === socket) this.onData((buf as Buffer).subarray(0, n));
+            return true;
+          },
+        },
+      });
+    }
     this.socket = socket;
     socket.setNoDelay(true);
     socket.on(ep.tls ? 'secureConnect' : 'connect', () => {
@@ -125,9 +148,6 @@ export class Connection implements ParserSink {
       this.wait = Wait.None;
       const req = this.current;
       if (req) this.write(req);
-    });
-    socket.on('data', (chunk: Buffer) => {
-      if (this.socket === socket) this.onData(chunk);
     });
     socket.on('end', () => {
       if (this.socket === socket) this.onPeerEnd();
@@ -214,7 +234,8 @@ export class Connection implements ParserSink {
   }
 
   onBody(chunk: Buffer): void {
-    this.current?.data(chunk);
+    // a view of the shared read buffer would be overwritten by the next read
+    this.current?.data(this.readBuffer ? Buffer.from(chunk) : chunk);
   }
 
   onEnd(trailers: ResponseHeaders): void {

@@ -71,10 +71,24 @@ const enum State {
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const STATUS = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: ([^\0-\x08\x0a-\x1f\x7f]*))?$/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** control bytes other than HTAB are not allowed in a field value */
-const BAD_VALUE = /[\0-\x08\x0a-\x1f\x7f]/;
 const DIGITS = /^\d{1,16}$/;
 const HEX = /^([0-9A-Fa-f]{1,16})[ \t]*(?:;.*)?$/;
+
+/**
+ * Field names seen before, validated, to their lower-case form: a platform sends the same few
+ * names in every response. Bounded, so a peer inventing names cannot grow it.
+ */
+const NAMES = new Map<string, string>();
+const MAX_NAMES = 1024;
+
+function fieldName(name: string): string {
+  const known = NAMES.get(name);
+  if (known !== undefined) return known;
+  if (!TOKEN.test(name)) throw new HttpParseError('HPE_INVALID_HEADER_TOKEN', `invalid header name ${JSON.stringify(name.slice(0, 80))}`);
+  const lower = name.toLowerCase();
+  if (NAMES.size < MAX_NAMES) NAMES.set(name, lower);
+  return lower;
+}
 
 /** Accumulates bytes up to a fixed bound in one buffer: a slow drip costs O(n), not O(n²). */
 class Accumulator {
@@ -102,42 +116,124 @@ class Accumulator {
   }
 }
 
-/** Parses "Name: value" lines (already split) into lower-cased headers; duplicates become arrays. */
-function parseFields(lines: string[], from: number, limits: ParserLimits): ResponseHeaders {
+/**
+ * Parses the field lines of a head (from `from` to the end of `text`, CRLF-separated, no final
+ * blank line) into lower-cased headers; duplicates become arrays. One scan, no split: a line is
+ * refused for obs-fold, a missing or invalid name, or any control byte but HTAB in it — which
+ * includes a bare CR or LF, so only CRLF ends a line.
+ */
+function parseFields(text: string, from: number, limits: ParserLimits): { headers: ResponseHeaders; count: number; repeated: boolean } {
   const headers: ResponseHeaders = {};
-  if (lines.length - from > limits.maxHeaderCount) throw new HttpParseError('HPE_HEADER_OVERFLOW', `more than ${limits.maxHeaderCount} header lines`);
-  for (let i = from; i < lines.length; i++) {
-    const line = lines[i]!;
-    const c0 = line.charCodeAt(0);
+  let repeated = false;
+  const n = text.length;
+  let count = 0;
+  let i = from;
+  while (i < n) {
+    if (++count > limits.maxHeaderCount) throw new HttpParseError('HPE_HEADER_OVERFLOW', `more than ${limits.maxHeaderCount} header lines`);
+    let end = text.indexOf('\r\n', i);
+    if (end < 0) end = n;
+    const c0 = text.charCodeAt(i);
     if (c0 === 32 || c0 === 9) throw new HttpParseError('HPE_INVALID_HEADER_TOKEN', 'obsolete line folding in a header');
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new HttpParseError('HPE_INVALID_HEADER_TOKEN', `header line without a name: ${JSON.stringify(line.slice(0, 80))}`);
-    const name = line.slice(0, colon);
-    if (!TOKEN.test(name)) throw new HttpParseError('HPE_INVALID_HEADER_TOKEN', `invalid header name ${JSON.stringify(name.slice(0, 80))}`);
-    const value = line.slice(colon + 1).trim();
-    if (BAD_VALUE.test(value)) throw new HttpParseError('HPE_INVALID_HEADER_TOKEN', `control character in header ${name}`);
-    const key = name.toLowerCase();
+    const colon = text.indexOf(':', i);
+    if (colon <= i || colon > end) throw new HttpParseError('HPE_INVALID_HEADER_TOKEN', `header line without a name: ${JSON.stringify(text.slice(i, Math.min(end, i + 80)))}`);
+    for (let j = colon + 1; j < end; j++) {
+      const ch = text.charCodeAt(j);
+      if ((ch < 32 && ch !== 9) || ch === 127) throw new HttpParseError('HPE_INVALID_HEADER_TOKEN', `control character in header ${JSON.stringify(text.slice(i, Math.min(colon, i + 80)))}`);
+    }
+    const key = fieldName(text.slice(i, colon));
+    const value = text.slice(colon + 1, end).trim();
     const prev = headers[key];
     if (prev === undefined) headers[key] = value;
-    else if (Array.isArray(prev)) prev.push(value);
-    else headers[key] = [prev, value];
+    else {
+      repeated = true;
+      if (Array.isArray(prev)) prev.push(value);
+      else headers[key] = [prev, value];
+    }
+    i = end + 2;
   }
-  return headers;
-}
-
-/** Splits a head at CRLF; a bare LF (or CR) inside a line is an error, not a line end. */
-function splitLines(head: string): string[] {
-  const lines = head.split('\r\n');
-  for (const l of lines) if (l.includes('\n') || l.includes('\r')) throw new HttpParseError('HPE_LF_EXPECTED', 'bare CR or LF in the response head');
-  return lines;
+  return { headers, count, repeated };
 }
 
 function hasToken(v: string | string[] | undefined, token: string): boolean {
   if (v === undefined) return false;
-  const s = Array.isArray(v) ? v.join(',') : v;
-  if (!s) return false;
-  for (const part of s.split(',')) if (part.trim().toLowerCase() === token) return true;
+  const s = (Array.isArray(v) ? v.join(',') : v).toLowerCase();
+  if (s === token) return true;
+  if (!s.includes(token)) return false;
+  for (const part of s.split(',')) if (part.trim() === token) return true;
   return false;
+}
+
+const enum Framing {
+  None,
+  Length,
+  Chunked,
+  Close,
+}
+
+/** What a head says, independent of the request (HEAD) and of the limits (re-checked per response). */
+interface HeadInfo {
+  status: number;
+  statusText: string;
+  headers: ResponseHeaders;
+  /** some header came more than once (its value is an array: copied per response) */
+  repeated: boolean;
+  fields: number;
+  closeAfter: boolean;
+  framing: Framing;
+  length: number;
+}
+
+/**
+ * Heads already analysed, by their exact text: under load a platform sends the same head again
+ * and again (only Date changes, once a second), and re-parsing it was the parser's main cost.
+ * The text is the key, so a hit is the same verdict on the same bytes. Bounded in entries and
+ * in size (longer heads are always parsed).
+ */
+const HEADS = new Map<string, HeadInfo>();
+const MAX_CACHED_HEADS = 64;
+const MAX_CACHED_HEAD = 2048;
+
+function copyHeaders(head: HeadInfo): ResponseHeaders {
+  const out: ResponseHeaders = { ...head.headers };
+  if (head.repeated) for (const k in out) if (Array.isArray(out[k])) out[k] = [...(out[k] as string[])];
+  return out;
+}
+
+function analyseHead(text: string, limits: ParserLimits): HeadInfo {
+  let eol = text.indexOf('\r\n');
+  if (eol < 0) eol = text.length;
+  const statusLine = text.slice(0, eol);
+  const m = STATUS.exec(statusLine);
+  if (!m) {
+    const code = statusLine.startsWith('HTTP/') ? 'HPE_INVALID_STATUS' : 'HPE_INVALID_CONSTANT';
+    throw new HttpParseError(code, `invalid status line ${JSON.stringify(statusLine.slice(0, 80))}`);
+  }
+  const status = Number(m[2]);
+  const parsed = parseFields(text, eol + 2, limits);
+  const headers = parsed.headers;
+  const http10 = m[1] === '0';
+  const conn = headers['connection'];
+  const closeAfter = hasToken(conn, 'close') || (http10 && !hasToken(conn, 'keep-alive'));
+  const te = headers['transfer-encoding'];
+  const cl = headers['content-length'];
+  let framing: Framing;
+  let length = 0;
+  if (te !== undefined) {
+    if (cl !== undefined) throw new HttpParseError('HPE_UNEXPECTED_CONTENT_LENGTH', 'both Transfer-Encoding and Content-Length');
+    const codings = (Array.isArray(te) ? te.join(',') : te).split(',').map((c) => c.trim().toLowerCase());
+    if (codings[codings.length - 1] !== 'chunked' || codings.indexOf('chunked') !== codings.length - 1 || http10) {
+      throw new HttpParseError('HPE_INVALID_TRANSFER_ENCODING', `unsupported Transfer-Encoding ${JSON.stringify(String(te).slice(0, 80))}`);
+    }
+    framing = Framing.Chunked;
+  } else if (cl !== undefined) {
+    if (Array.isArray(cl)) throw new HttpParseError('HPE_UNEXPECTED_CONTENT_LENGTH', 'duplicate Content-Length');
+    if (!DIGITS.test(cl)) throw new HttpParseError('HPE_INVALID_CONTENT_LENGTH', `invalid Content-Length ${JSON.stringify(cl.slice(0, 40))}`);
+    length = Number(cl);
+    framing = length === 0 ? Framing.None : Framing.Length;
+  } else {
+    framing = Framing.Close;
+  }
+  return { status, statusText: m[3] ?? '', headers, repeated: parsed.repeated, fields: parsed.count, closeAfter, framing, length };
 }
 
 /**
@@ -315,61 +411,41 @@ export class ResponseParser {
   }
 
   private onHeadText(text: string, sink: ParserSink): void {
-    const lines = splitLines(text);
-    const m = STATUS.exec(lines[0]!);
-    if (!m) {
-      const code = lines[0]!.startsWith('HTTP/') ? 'HPE_INVALID_STATUS' : 'HPE_INVALID_CONSTANT';
-      throw new HttpParseError(code, `invalid status line ${JSON.stringify(lines[0]!.slice(0, 80))}`);
+    let head = HEADS.get(text);
+    if (head === undefined) {
+      head = analyseHead(text, this.limits);
+      if (text.length <= MAX_CACHED_HEAD) {
+        if (HEADS.size >= MAX_CACHED_HEADS) HEADS.clear();
+        HEADS.set(text, head);
+      }
     }
-    const status = Number(m[2]);
-    const headers = parseFields(lines, 1, this.limits);
+    if (head.fields > this.limits.maxHeaderCount) throw new HttpParseError('HPE_HEADER_OVERFLOW', `more than ${this.limits.maxHeaderCount} header lines`);
+    const status = head.status;
     if (status < 200) {
       if (status === 101) throw new HttpParseError('HPE_INVALID_STATUS', '101 Switching Protocols to a request that asked for no upgrade');
       if (++this.informational > MAX_INFORMATIONAL) throw new HttpParseError('HPE_INVALID_STATUS', `more than ${MAX_INFORMATIONAL} informational responses`);
       return; // an interim response: the final one follows
     }
     this.status = status;
-    const http10 = m[1] === '0';
-    const conn = headers['connection'];
-    this.closeAfter = hasToken(conn, 'close') || (http10 && !hasToken(conn, 'keep-alive'));
+    this.closeAfter = head.closeAfter;
+    let framing = head.framing;
+    if (this.isHead || status === 204 || status === 304) framing = Framing.None;
+    else if (framing === Framing.Length && head.length > this.limits.maxBodyBytes) throw new BodyTooLargeError(this.limits.maxBodyBytes);
 
-    const te = headers['transfer-encoding'];
-    const cl = headers['content-length'];
-    let framing: 'none' | 'length' | 'chunked' | 'close';
-    let length = 0;
-    if (te !== undefined) {
-      if (cl !== undefined) throw new HttpParseError('HPE_UNEXPECTED_CONTENT_LENGTH', 'both Transfer-Encoding and Content-Length');
-      const codings = (Array.isArray(te) ? te.join(',') : te).split(',').map((s) => s.trim().toLowerCase());
-      if (codings[codings.length - 1] !== 'chunked' || codings.indexOf('chunked') !== codings.length - 1 || http10) {
-        throw new HttpParseError('HPE_INVALID_TRANSFER_ENCODING', `unsupported Transfer-Encoding ${JSON.stringify(String(te).slice(0, 80))}`);
-      }
-      framing = 'chunked';
-    } else if (cl !== undefined) {
-      if (Array.isArray(cl)) throw new HttpParseError('HPE_UNEXPECTED_CONTENT_LENGTH', 'duplicate Content-Length');
-      if (!DIGITS.test(cl)) throw new HttpParseError('HPE_INVALID_CONTENT_LENGTH', `invalid Content-Length ${JSON.stringify(cl.slice(0, 40))}`);
-      length = Number(cl);
-      framing = length === 0 ? 'none' : 'length';
-    } else {
-      framing = 'close';
-    }
-    const noBody = this.isHead || status === 204 || status === 304;
-    if (noBody) framing = 'none';
-    else if (framing === 'length' && length > this.limits.maxBodyBytes) throw new BodyTooLargeError(this.limits.maxBodyBytes);
-
-    sink.onHead(status, headers, m[3] ?? '');
+    sink.onHead(status, copyHeaders(head), head.statusText);
     switch (framing) {
-      case 'none':
+      case Framing.None:
         this.state = State.Done;
         sink.onEnd({});
         return;
-      case 'length':
+      case Framing.Length:
         this.state = State.Length;
-        this.remaining = length;
+        this.remaining = head.length;
         return;
-      case 'chunked':
+      case Framing.Chunked:
         this.state = State.ChunkSize;
         return;
-      case 'close':
+      case Framing.Close:
         this.closeAfter = true;
         this.state = State.UntilClose;
         return;
@@ -435,7 +511,7 @@ export class ResponseParser {
       if (piece.length < chunk.length - pos || this.head.length > this.limits.maxHeaderBytes + 3) throw this.headTooLarge();
       return chunk.length;
     }
-    const trailers = parseFields(splitLines(buf.toString('latin1', 0, end)), 0, this.limits);
+    const trailers = parseFields(buf.toString('latin1', 0, end), 0, this.limits).headers;
     this.head.clear();
     this.state = State.Done;
     sink.onEnd(trailers);
