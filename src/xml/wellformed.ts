@@ -34,6 +34,9 @@ const DEPTH_CAP = 1024;
 const MAX_LINE = 65535;
 /** names longer than this are not vouched for (libxml2 has its own name-length limits) */
 const MAX_NAME = 1000;
+/** more attributes on one element, or more namespaces in scope, are not vouched for: keeps the duplicate checks and scope copies bounded on hostile input */
+const MAX_ATTRS = 256;
+const MAX_SCOPE = 64;
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -267,7 +270,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       const dd = text.indexOf('--', lt + 4);
       if (dd < end) fail("'--' inside a comment", dd);
       // '<!--->' and a '-' right after '<!--' read differently by some parsers: not vouched for
-      if (text.charCodeAt(lt + 4) === 0x2d || (end > lt + 4 && text.charCodeAt(end - 1) === 0x2d)) fail("comment starting or ending with '-'", lt);
+      if (end > lt + 4 && (text.charCodeAt(lt + 4) === 0x2d || text.charCodeAt(end - 1) === 0x2d)) fail("comment starting or ending with '-'", lt);
     }
     return end + 3;
   };
@@ -435,7 +438,10 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
         if (d === undefined) fail('malformed or undeclared reference in an attribute value', j);
         value = d;
       }
-      if (strict) for (let k = 0; k < count; k++) if (names[k] === name) fail(`attribute ${name} repeated`, j);
+      if (strict) {
+        if (count >= MAX_ATTRS) fail(`more than ${MAX_ATTRS} attributes`, j);
+        for (let k = 0; k < count; k++) if (names[k] === name) fail(`attribute ${name} repeated`, j);
+      }
       names[count] = name;
       values[count] = value;
       count++;
@@ -463,6 +469,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       own ??= new Map(el0Scope ?? BASE);
       own.set(prefix, uri);
     }
+    if (own && strict && own.size > MAX_SCOPE) fail(`more than ${MAX_SCOPE} namespaces in scope`, lt);
     const scope: ReadonlyMap<string, string> = own ?? el0Scope ?? BASE;
     let local = qname;
     let ns: string;

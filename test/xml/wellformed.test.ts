@@ -250,6 +250,8 @@ const REJECT: [string, string, boolean][] = [
   ['truncated start tag', '<a b="1"', true],
   ['truncated attribute value', '<a b="1/>', true],
   ['markup declaration inside the root', '<a><!ELEMENT a ANY></a>', true],
+  ['more than 256 attributes', `<a ${Array.from({ length: 257 }, (_, k) => `a${k}="1"`).join(' ')}/>`, false],
+  ['more than 64 namespaces in scope', `<a ${Array.from({ length: 65 }, (_, k) => `xmlns:p${k}="urn:${k}"`).join(' ')}/>`, false],
 ];
 
 describe('scanChecked refuses what it does not prove', () => {
@@ -272,7 +274,8 @@ describe('scanChecked refuses what it does not prove', () => {
     for (const text of [
       '<a>&amp;&#x41;&#65;</a>', '<a b="&lt;&#60;"/>', '<a><!-- - a - --></a>', '<a>]] ></a>', '<a b="]]>"/>', '<?xml version="1.0"?><a/>',
       '<a xmlns:p="urn:x" p:b="1" b="2"/>', '<a xmlns="urn:x"><b xmlns=""/></a>', '<a>\u0085\u2028</a>', '<a xml:lang="zh"/>',
-      '<?xml-stylesheet href="x.xsl"?><a/>', '<a\n/>', '<a></a\t>', '<a b = \'1\' c="2"/>',
+      '<?xml-stylesheet href="x.xsl"?><a/>', '<a\n/>', '<a></a\t>', '<a b = \'1\' c="2"/>', '<a><!----></a>', '<a><!-- x - y --></a>',
+      `<a ${Array.from({ length: 256 }, (_, k) => `a${k}="1"`).join(' ')}/>`,
     ]) {
       expect(sound(text, text), text).toBe(true);
     }
