@@ -72,7 +72,7 @@ function time(fn, n) {
 
 let sink = 0;
 console.log(`simple-type checkers, best of ${ROUNDS} rounds, ns per value`);
-console.log(['type', 'checker', 'Set.has', 'ratio', 'libxml2 tiny doc', 'libxml2/checker'].join('\t'));
+console.log(['type', 'checker', 'no memo', 'Set.has', 'ratio', 'libxml2 tiny doc', 'libxml2/checker', 'libxml2/no memo'].join('\t'));
 for (const [name, def, values] of CASES) {
   const check = compileSimple(def);
   for (const v of values) if (!check(v)) throw new Error(`${name}: ${JSON.stringify(v)} not accepted`);
@@ -81,6 +81,10 @@ for (const [name, def, values] of CASES) {
   const tCheck = time((n) => {
     for (let i = 0; i < n; i++) if (check(values[i % k])) sink++;
   }, N);
+  const cold = compileSimple(def, { memo: false });
+  const tCold = time((n) => {
+    for (let i = 0; i < n; i++) if (cold(values[i % k])) sink++;
+  }, N / 4);
   const set = new Set(values);
   const tSet = time((n) => {
     for (let i = 0; i < n; i++) if (set.has(values[i % k])) sink++;
@@ -103,6 +107,6 @@ for (const [name, def, values] of CASES) {
     }
   }, 5000);
   validator.dispose();
-  console.log([name, tCheck.toFixed(1), tSet.toFixed(1), `${(tCheck / tSet).toFixed(1)}×`, tLib.toFixed(0), `${(tLib / tCheck).toFixed(0)}×`].join('\t'));
+  console.log([name, tCheck.toFixed(1), tCold.toFixed(1), tSet.toFixed(1), `${(tCheck / tSet).toFixed(1)}×`, tLib.toFixed(0), `${(tLib / tCheck).toFixed(0)}×`, `${(tLib / tCold).toFixed(0)}×`].join('\t'));
 }
 if (sink === 0) console.log('');

@@ -125,6 +125,7 @@ function decimalChecker(intOnly: boolean, min?: string, max?: string): (v: strin
   const re = intOnly ? INTEGER : DECIMAL;
   return (v) => {
     if (!re.test(v)) return false;
+    if (lo === undefined && hi === undefined && v.length <= MAX_DECIMAL_DIGITS) return true;
     const d = parseDecimal(v);
     if (significantDigits(d) > MAX_DECIMAL_DIGITS) return false;
     if (lo !== undefined && compareDecimal(d, lo) < 0) return false;
@@ -278,7 +279,9 @@ add(
 );
 const URI_ODD = /[^\x21-\x7e]|[<>"{}|\\^`']/g;
 const URI_ODD_ONE = /[^\x21-\x7e]|[<>"{}|\\^`']/;
-add(mk('anyURI', 'collapse', 'string', (v) => ANYURI_RE.test(URI_ODD_ONE.test(v) ? v.replace(URI_ODD, '_') : v)));
+// the URI grammar's optional parts can backtrack quadratically on long hostile values
+const ANYURI_MAX_LENGTH = 4096;
+add(mk('anyURI', 'collapse', 'string', (v) => v.length <= ANYURI_MAX_LENGTH && ANYURI_RE.test(URI_ODD_ONE.test(v) ? v.replace(URI_ODD, '_') : v)));
 add(mk('base64Binary', 'collapse', 'binary', (v) => BASE64.test(v), { octets: base64Octets }));
 add(mk('hexBinary', 'collapse', 'binary', (v) => HEX.test(v), { octets: (v) => v.length / 2 }));
 add(

@@ -445,8 +445,27 @@ class Parser {
 
 // ---- emitting
 
+// emitting mode: u (code points, \u{...}) or BMP code units (\uXXXX, no u flag)
+let unitMode = false;
+
 function hex(c: number): string {
-  return `\\u{${c.toString(16)}}`;
+  return unitMode ? `\\u${c.toString(16).padStart(4, '0')}` : `\\u{${c.toString(16)}}`;
+}
+
+/** no set can match a code point beyond the BMP nor a surrogate: code units = code points */
+function bmpOnly(n: Node): boolean {
+  switch (n.t) {
+    case 'alt':
+      return n.branches.every((b) => b.every(bmpOnly));
+    case 'set': {
+      const r = n.set.sure;
+      return intersect(r, [0xd800, 0xdfff, 0x10000, MAX]).length === 0;
+    }
+    case 'group':
+      return bmpOnly(n.body);
+    case 'rep':
+      return bmpOnly(n.atom);
+  }
 }
 
 function emitSet(r: Ranges): string {
@@ -554,7 +573,13 @@ function risky(n: Node): boolean {
 }
 
 export interface TranslatedRegex {
+  /** the u-flag translation */
   re: RegExp;
+  /**
+   * the same language, faster: without the u flag when no set of the pattern can match beyond
+   * the BMP or a surrogate (a value with an astral character then fails in both), else re
+   */
+  fast: RegExp;
   /** true when V8 could backtrack badly: only run it on values up to RISKY_MAX_LENGTH */
   risky: boolean;
 }
@@ -573,7 +598,18 @@ export function translateXsdRegex(pattern: string): TranslatedRegex | undefined 
   let out: TranslatedRegex | null = null;
   try {
     const tree = new Parser(pattern).parse();
-    out = { re: new RegExp(`^(?:${emit(tree)})$`, 'u'), risky: risky(tree) };
+    unitMode = false;
+    const re = new RegExp(`^(?:${emit(tree)})$`, 'u');
+    let fast = re;
+    if (bmpOnly(tree)) {
+      unitMode = true;
+      try {
+        fast = new RegExp(`^(?:${emit(tree)})$`);
+      } finally {
+        unitMode = false;
+      }
+    }
+    out = { re, fast, risky: risky(tree) };
   } catch (err) {
     if (!(err instanceof Unsupported) && !(err instanceof SyntaxError)) throw err;
   }

@@ -51,6 +51,8 @@ interface Compiled {
   check(v: string, scope: Scope): boolean;
   /** xs:string (or a restriction of it without facets): every value is fine */
   trivial?: boolean;
+  /** the check reads the scope (QName values) */
+  scoped?: boolean;
 }
 
 const NEVER: Compiled = { ws: 'preserve', kind: 'other', check: () => false };
@@ -75,6 +77,7 @@ function compileBuiltin(name: string): Compiled {
   const check = scoped !== undefined ? (v: string, scope: Scope) => scoped(v, scope) : (v: string) => b.check(v);
   const c: Compiled = { ws: b.whiteSpace, kind: b.kind, prim: b, check };
   if (name === 'string' || name === 'anySimpleType') c.trivial = true;
+  if (scoped !== undefined || b.kind === 'qname') c.scoped = true;
   return c;
 }
 
@@ -85,6 +88,7 @@ function compileList(item: Compiled): Compiled {
     ws: 'collapse',
     kind: 'list',
     item,
+    scoped: item.scoped === true,
     check(v, scope) {
       if (v === '') return true;
       if (v.indexOf(' ') < 0) return item.check(normaliseSpace(v, item.ws), scope);
@@ -99,6 +103,7 @@ function compileUnion(members: Compiled[]): Compiled {
   return {
     ws: 'preserve',
     kind: 'union',
+    scoped: members.some((m) => m.scoped === true),
     check(v, scope) {
       for (const m of members) if (m.check(normaliseSpace(v, m.ws), scope)) return true;
       return false;
@@ -141,7 +146,7 @@ function compileRestriction(base: Compiled, f: Facets): Compiled {
         let ok = false;
         for (const t of s.sure) {
           if (t.risky && v.length > RISKY_MAX_LENGTH) continue;
-          if (t.re.test(v)) {
+          if (t.fast.test(v)) {
             ok = true;
             break;
           }
@@ -187,6 +192,7 @@ function compileRestriction(base: Compiled, f: Facets): Compiled {
   if (unsure) return { ws, kind, check: () => false };
   const baseCheck = base.check;
   const out: Compiled = { ws, kind, check: baseCheck };
+  if (base.scoped === true) out.scoped = true;
   if (base.prim !== undefined) out.prim = base.prim;
   if (base.item !== undefined) out.item = base.item;
   if (tests.length === 0) {
@@ -198,12 +204,30 @@ function compileRestriction(base: Compiled, f: Facets): Compiled {
     out.check = only;
     return out;
   }
-  out.check = (v, scope) => {
+  const full = (v: string, scope: Scope): boolean => {
     if (!baseCheck(v, scope)) return false;
     for (const t of tests) if (!t(v, scope)) return false;
     return true;
   };
+  out.check = full;
+  if (f.enumeration !== undefined && !usesScopeKind(base)) {
+    // Enumerated types are most of a document's coded attributes: the literals that pass every
+    // check of this step and below are worked out now, so a value is one Set lookup. Where the
+    // enumeration compares in the value space (numbers) a non-literal value gets the full check.
+    const sure = new Set<string>();
+    for (const e of f.enumeration) {
+      const n = normaliseSpace(e, ws);
+      if (full(n, undefined)) sure.add(n);
+    }
+    const literal = kind !== 'decimal' && kind !== 'float' && kind !== 'boolean';
+    out.check = literal ? (v) => sure.has(v) : (v, scope) => sure.has(v) || full(v, scope);
+  }
   return out;
+}
+
+/** does the compiled type's check read the scope (QName-valued somewhere)? */
+function usesScopeKind(c: Compiled): boolean {
+  return c.scoped === true;
 }
 
 // ---- enumeration
@@ -324,8 +348,9 @@ function rangeTest(kind: ValueKind | 'union', f: Facets, single: boolean): ((v: 
     const eps = single ? 1e-6 : 1e-15;
     const near = (n: number, b: number): boolean => Math.abs(n - b) <= Math.abs(b) * eps + 1e-300;
     return (v) => {
-      const n = floatValue(v);
-      if (n === undefined) return false;
+      // v passed the base type's lexical check already
+      const n = v === 'INF' ? Infinity : v === '-INF' ? -Infinity : Number(v);
+      if (Number.isNaN(n) || (!Number.isFinite(n) && v !== 'INF' && v !== '-INF')) return false;
       if (minI !== undefined && (n < minI || (n !== minI && near(n, minI)))) return false;
       if (maxI !== undefined && (n > maxI || (n !== maxI && near(n, maxI)))) return false;
       if (minE !== undefined && (n <= minE || near(n, minE))) return false;
@@ -354,8 +379,11 @@ function digitsTest(total: number | undefined, fraction: number | undefined): (v
 const ALWAYS: SimpleChecker = () => true;
 const NEVER_CHECK: SimpleChecker = () => false;
 
-/** Compile to a checker: true = valid for sure, false = invalid or unsure (caller falls back). */
-export function compileSimple(def: SimpleDef): SimpleChecker {
+/**
+ * Compile to a checker: true = valid for sure, false = invalid or unsure (caller falls back).
+ * opts.memo: false turns the verdict memo off (benchmarks of the cold path).
+ */
+export function compileSimple(def: SimpleDef, opts: { memo?: boolean } = {}): SimpleChecker {
   const c = compile(def);
   if (c === NEVER) return NEVER_CHECK;
   if (c.trivial === true && c.ws === 'preserve') return ALWAYS;
@@ -363,7 +391,7 @@ export function compileSimple(def: SimpleDef): SimpleChecker {
   const ws = c.ws;
   const direct: SimpleChecker = ws === 'preserve' ? (raw, scope) => check(raw, scope) : (raw, scope) => check(normaliseSpace(raw, ws), scope);
   // QName answers depend on the scope: no memo
-  if (usesScope(def)) return direct;
+  if (opts.memo === false || usesScope(def)) return direct;
   // Documents repeat the same codes, OIDs and timestamps over and over: remember the verdict
   // for short values (bounded: a hostile stream of distinct values only fills it once).
   const memo = new Map<string, boolean>();

@@ -267,6 +267,12 @@ const FACETED: [string, SimpleDef, string[]][] = [
   ['union restricted', r({ kind: 'union', members: [b('integer'), b('NMTOKEN')] }, { enumeration: ['1', 'x'] }), ['1', '01', 'x', ' x ', 'y']],
   ['union pattern', r({ kind: 'union', members: [b('integer'), b('token')] }, { pattern: [['[0-9]+']] }), ['12', ' 12 ', 'a', '1 2']],
   ['union members', { kind: 'union', members: [r(b('string'), { pattern: [['[0-2](\\.(0|[1-9][0-9]*))*']] }), r(b('string'), { pattern: [['[A-Za-z][A-Za-z0-9\\-]*']] })] }, ['2.16.1', 'A-1', '2.16.', ' A', '']],
+  ['pattern list', r({ kind: 'list', item: b('integer') }, { pattern: [['[0-9 ]+']] }), ['1 2', ' 1  2 ', '1', '', 'a', '-1']],
+  ['enum list of integers', r({ kind: 'list', item: b('integer') }, { enumeration: ['1 2'] }), ['1 2', '01 2', ' 1 2 ', '1']],
+  ['length anyURI', r(b('anyURI'), { maxLength: 5 }), ['a/b', 'abcdef', '中中', 'a b']],
+  ['enum language', r(b('language'), { enumeration: ['zh-CN'] }), ['zh-CN', 'zh-cn', ' zh-CN']],
+  ['enum QName', r(b('QName'), { enumeration: ['a'] }), ['a', 'b', ' a ']],
+  ['enum unsignedByte', r(b('unsignedByte'), { enumeration: ['7'] }), ['7', '07', '+7', '-0', '8']],
   ['list of restricted', { kind: 'list', item: r(b('token'), { enumeration: ['H', 'WP'] }) }, ['H', 'H WP', '  H  ', '', 'X', 'H X']],
 ];
 
@@ -291,6 +297,7 @@ const PATTERNS = [
   '[\\^a]', '\\^$', '$^', '\\.\\?\\*\\+\\{\\}\\(\\)\\[\\]\\|\\\\', '\\n\\r\\t', '[\\n\\r\\t ]', '\\p{L}+', '\\p{Lu}', '\\p{Ll}', '\\p{N}', '\\p{Nd}',
   '\\p{P}', '\\p{Po}', '\\p{S}', '\\p{Z}', '\\p{C}', '\\P{L}', '\\P{Lu}', '[\\p{L}\\p{N}]+', '[^\\p{L}]', '\\p{IsBasicLatin}+', '\\p{IsLatin-1Supplement}',
   '\\P{IsBasicLatin}', '\\p{IsCJKUnifiedIdeographs}+', '\\p{IsCJKSymbolsandPunctuation}', '\\p{IsHalfwidthandFullwidthForms}', '\\p{IsGreekandCoptic}',
+  '((a|b)+c{0,2})*', '(\\d{3}-)?\\d{4}', '[\\p{Lu}\\d]{2,3}', '[^\\p{IsBasicLatin}]+', '[\\i-[:]][\\c-[:]]*', '[a-zA-Z0-9._%+\\-]+@[a-z]+\\.[a-z]{2,}',
   '[0-9]{4}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])', '[0-2](\\.(0|[1-9][0-9]*))*', '[A-Za-z][A-Za-z0-9\\-]*', '.*\\S.*', '[A-Z]{4}_IN[0-9]{6}[A-Z0-9]*',
 ];
 

@@ -102,6 +102,16 @@ describe('xsdRegex', () => {
       expect(xsdRegex(p), p).toBeUndefined();
     }
   });
+  it('translates BMP-only patterns to an equivalent code-unit RegExp for speed', () => {
+    const t = translateXsdRegex('[0-9]{2}')!;
+    expect(t.re.flags).toBe('u');
+    expect(t.fast.flags).toBe('');
+    expect(t.fast.test('12')).toBe(true);
+    expect(t.fast.test('1𠀀')).toBe(false);
+    const wide = translateXsdRegex('.{2}')!;
+    expect(wide.fast).toBe(wide.re); // '.' matches astral characters: one unit per code point needed
+    expect(wide.fast.test('𠀀𠀀')).toBe(true);
+  });
   it('flags nested repetitions that could backtrack exponentially', () => {
     expect(translateXsdRegex('(a+)+')!.risky).toBe(true);
     expect(translateXsdRegex('(a|aa)*b')!.risky).toBe(true);
@@ -181,6 +191,7 @@ describe('builtins', () => {
   it('anyURI (conservative)', () => {
     for (const v of ['', 'http://example.com/a?b=c#d', 'urn:oid:2.16.156', 'a/b', '#frag', 'mailto:a@b.c', 'http://h:8080/']) expect(ok('anyURI', v), v).toBe(true);
     for (const v of ['http://a:b/', '1a:b', '%zz', '#a#b']) expect(ok('anyURI', v), v).toBe(false);
+    expect(ok('anyURI', 'a' + '?'.repeat(100_000) + '!')).toBe(false); // not run: returns at once
   });
   it('QName needs its prefix in scope', () => {
     const q = compileSimple(b('QName'));
