@@ -53,7 +53,16 @@ export function compileSchemaDir(dir: string): Record<string, CompiledSchema> {
   return out;
 }
 
-/** valid:true ⇒ libxml2's XSD validation of the same document passes; valid:false = not sure (violation or unsupported case). */
-export function acceptsTree(schema: CompiledSchema, root: JElement): Acceptance {
-  return accepts(schema, root, compileSimple);
+/**
+ * valid:true ⇒ libxml2's XSD validation of the same document passes; valid:false = not sure
+ * (violation or unsupported case).
+ *
+ * `root` must be the tree of a well-formed text without a DOCTYPE (scanChecked ok:true).
+ * `source` is that text: libxml2 refuses CDATA sections in element-only content even when
+ * they are white space, and the tree does not mark CDATA, so without `source` (or when it
+ * holds a CDATA section) any text in element-only content makes the answer "not sure" — which
+ * for indented documents is nearly always. Pass it.
+ */
+export function acceptsTree(schema: CompiledSchema, root: JElement, source?: string): Acceptance {
+  return accepts(schema, root, compileSimple, source);
 }

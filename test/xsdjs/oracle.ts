@@ -35,7 +35,7 @@ export function schemaFor(root: JElement): CompiledSchema | undefined {
 export function verdicts(text: string, schema?: CompiledSchema, set?: SchemaSet): Verdicts {
   const tree = scanTree(text);
   const sc = schema ?? schemaFor(tree);
-  const ours: Acceptance = sc === undefined ? { valid: false, reason: 'no schema' } : acceptsTree(sc, tree);
+  const ours: Acceptance = sc === undefined ? { valid: false, reason: 'no schema' } : acceptsTree(sc, tree, text);
   const issues = withXml(text, (doc) => validateXsd(doc, set ?? setFor(doc.root.name)));
   const v: Verdicts = { lib: issues.length === 0, ours };
   if (issues[0]) v.libFirst = issues[0].message;
