@@ -11,6 +11,8 @@
 //  1. throughput, GET /hello and POST /soap (echo): our CLOSED model with C users vs `wrk -t1 -cC`,
 //     same duration. Printed: requests/s of both and ours/wrk (target >= 0.9), p50/p99 of both
 //     (both closed-loop at the same concurrency, so directly comparable), and the CPU split.
+//     "ours" is the default engine (raw: src/perf/raw); the undici and autocannon engines run
+//     the same stage after it, as a cross-check of the client's cost (cpu/req gen).
 //     Our requests are built per request by a factory (unique id per request); wrk replays one
 //     request (for /soap, one fixed body set by a 3-line Lua config: wrk 4 needs Lua to POST).
 //  2. latency at a fixed rate below saturation, GET /hello, R = --open-share (30 %) of the lower of
@@ -156,7 +158,8 @@ const soapChecker = (status, _h, body) => {
   return s.endsWith('</soap:Envelope>') ? null : 'invalid-body';
 };
 
-async function ours(stage, factory, checker, engine = 'undici') {
+// engine undefined: runStage's default (the raw client for the closed model)
+async function ours(stage, factory, checker, engine) {
   const s0 = await serverCpu();
   const g0 = process.cpuUsage();
   const t0 = performance.now();
@@ -198,15 +201,17 @@ await wrk('/hello', C);
 await wrk('/soap', C, soapLua);
 await ours({ name: 'jit-hello', model: 'closed', users: C, durationS: 1 }, helloFactory, okChecker);
 await ours({ name: 'jit-soap', model: 'closed', users: C, durationS: 1 }, soapFactory, soapChecker);
-await ours({ name: 'jit-hello-ac', model: 'closed', users: C, durationS: 1 }, helloFactory, okChecker, 'autocannon');
-await ours({ name: 'jit-soap-ac', model: 'closed', users: C, durationS: 1 }, soapFactory, soapChecker, 'autocannon');
+for (const engine of ['undici', 'autocannon']) {
+  await ours({ name: `jit-hello-${engine}`, model: 'closed', users: C, durationS: 1 }, helloFactory, okChecker, engine);
+  await ours({ name: `jit-soap-${engine}`, model: 'closed', users: C, durationS: 1 }, soapFactory, soapChecker, engine);
+}
 
 const median = (xs) => {
   const v = [...xs].sort((a, b) => a - b);
   return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 };
 console.log(`\n1. closed-model throughput (same connection count ${C}, same duration)`);
-const ratios = { hello: [], soap: [], helloAc: [], soapAc: [] };
+const ratios = { hello: [], soap: [], helloUndici: [], soapUndici: [], helloAc: [], soapAc: [] };
 let bestHello = { ours: 0, wrk: 0 };
 for (let round = 0; round < ROUNDS; round++) {
   for (const [key, path, factory, checker, lua] of [
@@ -217,17 +222,19 @@ for (let round = 0; round < ROUNDS; round++) {
     const runWrk = async () => row(`wrk -t1 -c${C}  ${method} ${path}`, await wrk(path, C, lua));
     const runOurs = async () =>
       row(`ours closed ${C} users ${method} ${path}`, await ours({ name: key, model: 'closed', users: C, durationS: DURATION, warmupS: 0.5 }, factory, checker));
-    // the same closed model on autocannon's client (engine: 'autocannon', src/perf/autocannon.ts)
-    const runAc = async () =>
+    // the same closed model on undici's Client and on autocannon's client (src/perf/autocannon.ts)
+    const runEngine = async (engine, tag) =>
       row(
-        `ours-ac closed ${C} users ${method} ${path}`,
-        await ours({ name: `${key}-ac`, model: 'closed', users: C, durationS: DURATION, warmupS: 0.5 }, factory, checker, 'autocannon'),
+        `ours-${tag} closed ${C} users ${method} ${path}`,
+        await ours({ name: `${key}-${tag}`, model: 'closed', users: C, durationS: DURATION, warmupS: 0.5 }, factory, checker, engine),
       );
-    // rotate which engine runs right after wrk, so neither always gets the same slot
+    // rotate which of wrk and ours goes first, so neither always gets the same slot
     const [a, b] = round % 2 ? [await runOurs(), await runWrk()] : [await runWrk(), await runOurs()];
-    const ac = await runAc();
+    const un = await runEngine('undici', 'undici');
+    const ac = await runEngine('autocannon', 'ac');
     const [w, o] = round % 2 ? [b, a] : [a, b];
     ratios[key].push(o.rps / w.rps);
+    ratios[`${key}Undici`].push(un.rps / w.rps);
     ratios[`${key}Ac`].push(ac.rps / w.rps);
     if (key === 'hello') bestHello = { ours: Math.max(bestHello.ours, o.rps), wrk: Math.max(bestHello.wrk, w.rps) };
     console.log(
@@ -235,15 +242,18 @@ for (let round = 0; round < ROUNDS; round++) {
         `latency at the same concurrency ours/wrk p50 ${f(o.p50 / w.p50, 2)} p99 ${f(o.p99 / w.p99, 2)} (target within 0.9–1.1)`,
     );
     console.log(
-      `  ${key}: ours-autocannon/wrk requests/s ${f(ac.rps / w.rps, 3)}; ours-autocannon/ours-undici ${f(ac.rps / o.rps, 3)}; ` +
-        `cpu/req gen undici ${f(o.genUsPerReq, 1)} µs, autocannon ${f(ac.genUsPerReq, 1)} µs, wrk ${f(w.genUsPerReq, 1)} µs; ` +
-        `latency ours-autocannon/wrk p50 ${f(ac.p50 / w.p50, 2)} p99 ${f(ac.p99 / w.p99, 2)}`,
+      `  ${key}: other engines/wrk requests/s undici ${f(un.rps / w.rps, 3)}, autocannon ${f(ac.rps / w.rps, 3)}; ` +
+        `cpu/req gen raw ${f(o.genUsPerReq, 1)} µs, undici ${f(un.genUsPerReq, 1)} µs, autocannon ${f(ac.genUsPerReq, 1)} µs, wrk ${f(w.genUsPerReq, 1)} µs` +
+        ` (server ${f(w.srvUsPerReq, 1)} µs under wrk)`,
     );
   }
 }
 if (ROUNDS > 1) {
   console.log(`  median ours/wrk requests/s: hello ${f(median(ratios.hello), 3)}, soap ${f(median(ratios.soap), 3)}`);
-  console.log(`  median ours-autocannon/wrk requests/s: hello ${f(median(ratios.helloAc), 3)}, soap ${f(median(ratios.soapAc), 3)}`);
+  console.log(
+    `  median ours-undici/wrk requests/s: hello ${f(median(ratios.helloUndici), 3)}, soap ${f(median(ratios.soapUndici), 3)}; ` +
+      `ours-autocannon/wrk: hello ${f(median(ratios.helloAc), 3)}, soap ${f(median(ratios.soapAc), 3)}`,
+  );
 }
 
 // ---------------------------------------------------------------- 2. fixed rate

@@ -15,7 +15,7 @@
  * response is complete.
  *
  * Where autocannon differs and how it is bridged:
- *  - no think time: runStage keeps the undici engine for stages with think time;
+ *  - no think time: runStage runs stages with think time on the default (raw) engine;
  *  - its timeout is whole seconds (≥ 1 s) per connection: our own deadline sweep enforces the
  *    target's timeoutMs and then fires autocannon's reconnect timer at once;
  *  - a connection error reconnects and resends at once (an unreachable target would spin):

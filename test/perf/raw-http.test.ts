@@ -3,8 +3,10 @@
  * and the client against a raw net server on 127.0.0.1 that answers with bytes no HTTP library
  * would write (the platform under test is hostile: docs/security.md).
  */
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Dispatcher } from 'undici';
 import { classifyTransportError } from '../../src/perf/index.js';
@@ -424,5 +426,30 @@ describe('raw client', () => {
     await c2.destroy();
     expect((await Promise.all(pending)).map((o) => o.errorClass)).toEqual(['transport:UND_ERR_DESTROYED', 'transport:UND_ERR_DESTROYED']);
     expect((await send(c2)).errorClass).toBe('transport:UND_ERR_DESTROYED');
+  });
+
+  it('speaks https with verification on: a trusted certificate answers, an untrusted one is refused', async () => {
+    const pem = (f: string): Buffer => readFileSync(new URL(`../hostile/certs/${f}`, import.meta.url));
+    const start = async (cert: string, key: string): Promise<{ url: string; close: () => Promise<void> }> => {
+      const srv = tls.createServer({ cert: pem(cert), key: pem(key) }, (sock) => {
+        sock.on('error', () => {});
+        sock.on('data', () => sock.write(OK('secure')));
+      });
+      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+      return { url: `https://127.0.0.1:${(srv.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => srv.close(() => r())) };
+    };
+    const trusted = await start('valid.pem', 'leaf.key');
+    const untrusted = await start('self.pem', 'self.key');
+    try {
+      const ok = await send(client(trusted.url, { tls: { ca: pem('ca.pem') } }));
+      expect([ok.status, ok.body]).toEqual([200, 'secure']);
+      // the default trust store knows neither certificate
+      expect((await send(client(trusted.url))).errorClass).toMatch(/^transport:/);
+      const bad = await send(client(untrusted.url, { tls: { ca: pem('ca.pem') } }));
+      expect(bad.errorClass).toBe('transport:DEPTH_ZERO_SELF_SIGNED_CERT');
+    } finally {
+      await Promise.all(clients.splice(0).map((c) => c.destroy()));
+      await Promise.all([trusted.close(), untrusted.close()]);
+    }
   });
 });
