@@ -183,10 +183,15 @@ describe('open model on the pool of raw clients', () => {
     });
     const r = await runStage({ name: 'open-faults', model: 'open', rate: 40, durationS: 0.5, maxConnections: 2 }, { url: s.url, timeoutMs: 300 }, factory, ackChecker);
     expect(r.requests + (r.missed ?? 0)).toBe(20);
-    expect(r.errors).toEqual({ timeout: 1, 'connect-reset': 1 });
+    // the hung one times out; on a slow machine an arrival queued behind it may too (its
+    // deadline runs from its intended send time)
+    expect(r.errors['connect-reset']).toBe(1);
+    expect(r.errors['timeout']).toBeGreaterThanOrEqual(1);
+    expect(Object.keys(r.errors).sort()).toEqual(['connect-reset', 'timeout']);
     expect(r.latency.maxMs).toBeGreaterThanOrEqual(300);
     // the others were answered on the two connections (reopened after the faults)
-    expect(s.tally['200']).toBe(r.requests - 2);
+    expect(s.tally['200']).toBeGreaterThanOrEqual(r.requests - r.errorCount);
+    expect(r.requests - r.errorCount).toBeGreaterThan(0);
   });
 
   it('counts refused connections without a latency', async () => {
