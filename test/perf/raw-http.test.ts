@@ -288,6 +288,20 @@ describe('raw client', () => {
     expect(s.requests[1]).toBe(`PUT /two HTTP/1.1\r\nHost: ${host}\r\nConnection: keep-alive\r\nContent-Length: 5\r\n\r\nbytes`);
   });
 
+  it('retires a connection before the server\'s Keep-Alive timeout would close it under a request', async () => {
+    // timeout=1: within the 1 s margin at once, so every request gets a fresh connection
+    const s = await rawServer((sock, _r, i) => sock.write(OK(`answer ${i}`, 'Keep-Alive: timeout=1\r\n')));
+    const c = client(s.url);
+    expect((await send(c)).body).toBe('answer 0');
+    expect((await send(c)).body).toBe('answer 0');
+    expect(s.connections).toBe(2);
+    const s2 = await rawServer((sock, _r, i) => sock.write(OK(`answer ${i}`, 'Keep-Alive: timeout=60\r\n')));
+    const c2 = client(s2.url);
+    await send(c2);
+    expect((await send(c2)).body).toBe('answer 1');
+    expect(s2.connections).toBe(1);
+  });
+
   it('queues a second dispatch until the first response is complete', async () => {
     const s = await rawServer((sock, _r, i) => setTimeout(() => sock.write(OK(String(i))), 20));
     const c = client(s.url);

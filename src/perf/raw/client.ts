@@ -15,6 +15,7 @@
  * and CONNECT. Redirects are never followed (the generator checks the status). A dispatch while
  * a request is in flight waits in a queue (the closed model never does that).
  */
+import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type tls from 'node:tls';
 import { Connection } from './connection.js';
@@ -203,7 +204,7 @@ export class RawClient {
       if (this.conn && !this.conn.dead && this.conn.busy) return;
       const req = this.queue.shift()!;
       if (req.settled) continue;
-      if (!this.conn || this.conn.dead) this.conn = new Connection(this.endpoint, this.limits, () => this.pump());
+      if (!this.conn || this.conn.dead || this.conn.stale(performance.now())) this.conn = new Connection(this.endpoint, this.limits, () => this.pump());
       req.conn = this.conn;
       this.conn.send(req);
     }

@@ -20,6 +20,10 @@ import type { RequestBytes } from './request.js';
 import type { ResponseHeaders } from '../types.js';
 
 const now = (): number => performance.now();
+/** how long a connection may idle without the server saying (undici's keepAliveTimeout default) */
+const DEFAULT_KEEP_ALIVE_MS = 4000;
+/** a server's idle timeout minus this is when we stop reusing: never race its close */
+const KEEP_ALIVE_MARGIN_MS = 1000;
 /** one read's worth: a typical answer under load fits in one */
 const READ_BUFFER_BYTES = 16 * 1024;
 
@@ -72,6 +76,9 @@ export class Connection implements ParserSink {
   private readBuffer: Buffer | undefined;
   /** cannot carry another request */
   dead = false;
+  /** when the connection became idle (ms), and how long it may stay so before the server may close it */
+  private idleSince = 0;
+  private idleLimitMs = DEFAULT_KEEP_ALIVE_MS;
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -84,6 +91,18 @@ export class Connection implements ParserSink {
 
   get busy(): boolean {
     return this.current !== undefined;
+  }
+
+  /**
+   * Idle for so long that the server may be closing it right now: a request written then would
+   * meet the close and fail as a reset that the platform did not cause. Such a connection is
+   * retired (the client opens a new one), as undici does with the Keep-Alive timeout hint.
+   */
+  stale(t: number): boolean {
+    if (this.dead || this.current || !this.connected) return false;
+    if (t - this.idleSince < this.idleLimitMs) return false;
+    this.kill();
+    return true;
   }
 
   send(req: Exchangeable): void {
@@ -198,6 +217,9 @@ export class Connection implements ParserSink {
     // complete: settle the connection before the handler runs (it may send the next request here)
     this.current = undefined;
     this.wait = Wait.None;
+    this.idleSince = now();
+    const hint = this.parser.keepAliveMs;
+    this.idleLimitMs = hint === undefined ? DEFAULT_KEEP_ALIVE_MS : Math.max(0, hint - KEEP_ALIVE_MARGIN_MS);
     if (used < chunk.length || this.parser.closeAfter) this.kill();
     const trailers = this.trailers ?? {};
     this.trailers = undefined;

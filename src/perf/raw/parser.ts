@@ -72,6 +72,7 @@ const CRLFCRLF = Buffer.from('\r\n\r\n');
 const STATUS = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: ([^\0-\x08\x0a-\x1f\x7f]*))?$/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const DIGITS = /^\d{1,16}$/;
+const KEEP_ALIVE_TIMEOUT = /(?:^|[,;\s])timeout=(\d{1,9})\b/i;
 const HEX = /^([0-9A-Fa-f]{1,16})[ \t]*(?:;.*)?$/;
 
 /**
@@ -179,6 +180,8 @@ interface HeadInfo {
   repeated: boolean;
   fields: number;
   closeAfter: boolean;
+  /** Keep-Alive: timeout=N, in ms (undefined: no hint) */
+  keepAliveMs: number | undefined;
   framing: Framing;
   length: number;
 }
@@ -233,7 +236,10 @@ function analyseHead(text: string, limits: ParserLimits): HeadInfo {
   } else {
     framing = Framing.Close;
   }
-  return { status, statusText: m[3] ?? '', headers, repeated: parsed.repeated, fields: parsed.count, closeAfter, framing, length };
+  const ka = headers['keep-alive'];
+  const hint = typeof ka === 'string' ? KEEP_ALIVE_TIMEOUT.exec(ka) : null;
+  const keepAliveMs = hint ? Number(hint[1]) * 1000 : undefined;
+  return { status, statusText: m[3] ?? '', headers, repeated: parsed.repeated, fields: parsed.count, closeAfter, keepAliveMs, framing, length };
 }
 
 /**
@@ -251,6 +257,8 @@ export class ResponseParser {
   private trailerBytes = 0;
   /** the connection must not be reused after this response */
   closeAfter = false;
+  /** the server's idle timeout for this connection, if its last response said (ms) */
+  keepAliveMs: number | undefined;
   status = 0;
 
   constructor(private readonly limits: ParserLimits) {
@@ -428,6 +436,7 @@ export class ResponseParser {
     }
     this.status = status;
     this.closeAfter = head.closeAfter;
+    this.keepAliveMs = head.keepAliveMs;
     let framing = head.framing;
     if (this.isHead || status === 204 || status === 304) framing = Framing.None;
     else if (framing === Framing.Length && head.length > this.limits.maxBodyBytes) throw new BodyTooLargeError(this.limits.maxBodyBytes);
