@@ -410,11 +410,13 @@ class Compiler {
     }
     // attributes: restriction inherits the base's uses unless overridden or prohibited; extension adds
     const uses = new Map<string, AttrUseData>();
+    const prohibited: string[] = [];
     if (base !== 0) for (const u of baseT.attrs) uses.set(clark(u.ns, u.local), u);
     for (const [k, u] of own.uses) {
       if (u === 'prohibited') {
         if (derivation === 'extension') throw new XsdJsUnsupported('prohibited attribute in an extension');
         uses.delete(k);
+        prohibited.push(k);
       } else {
         if (derivation === 'extension' && uses.has(k)) throw new XsdJsUnsupported(`extension redeclares attribute ${k}`);
         uses.set(k, u);
@@ -428,6 +430,7 @@ class Compiler {
     const t: ComplexTypeData = { kind: 'complex', abstract: placeholder.abstract, base, derivation, content, states: buildAutomaton(particle), attrs: [...uses.values()] };
     if (name !== undefined) t.name = name;
     if (anyAttr) t.anyAttr = anyAttr;
+    if (prohibited.length > 0) t.prohibited = prohibited;
     this.types[idx] = t;
     this.particles.set(idx, particle);
   }

@@ -82,7 +82,10 @@ function toRe(p: Particle, positions: Pos[]): Re {
     return { op: p.k === 'seq' ? 'seq' : 'alt', items };
   };
   const { min, max } = p;
-  if (max === 0) return { op: 'eps' };
+  // maxOccurs 0 (a particle that is not there) and empty choices (which match nothing): how
+  // libxml2 reads them is not modelled
+  if (max === 0) throw new XsdJsUnsupported('maxOccurs="0"');
+  if (p.k === 'choice' && p.items.length === 0) throw new XsdJsUnsupported('an empty xs:choice');
   if (min > MAX_COPIES || (max !== 'unbounded' && max > MAX_COPIES)) throw new XsdJsUnsupported(`occurrence bound too large (${min}..${max})`);
   if (max !== 'unbounded' && max < min) throw new XsdJsUnsupported('maxOccurs < minOccurs');
   if (min === 1 && max === 1) return one();

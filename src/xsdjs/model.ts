@@ -64,6 +64,8 @@ export interface ComplexTypeData {
   /** Glushkov automaton of the content model, state 0 initial (deterministic by UPA) */
   states: StateData[];
   attrs: AttrUseData[];
+  /** Clark names of attributes a restriction prohibits (never accepted, even by a wildcard) */
+  prohibited?: string[];
   anyAttr?: WildcardData;
 }
 

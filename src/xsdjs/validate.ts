@@ -147,6 +147,7 @@ function link(s: CompiledSchema, compileSimple: SimpleCompiler): Runtime {
       r.attrs.set(clark(a.ns, a.local), { check: checkerOf(st.def), id: idKindOf(st.def), required: a.required, fixed: a.fixed });
       if (a.required) r.required++;
     }
+    for (const k of t.prohibited ?? []) if (!r.attrs.has(k)) r.attrs.set(k, { check: () => false, id: 0, required: false, fixed: undefined });
     r.states = t.states.map((st) => {
       const byLocal = new Map<string, REdge>();
       for (const e of st.edges) byLocal.set(e.local, { ns: e.ns, elem: elems[e.elem]!, to: e.to, alt: byLocal.get(e.local) });

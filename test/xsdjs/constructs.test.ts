@@ -168,6 +168,19 @@ describe('attributes', () => {
     );
   });
 
+  it('a prohibited attribute stays refused under an attribute wildcard', () => {
+    differential(
+      `<xs:complexType name="B"><xs:attribute name="a" type="xs:string"/><xs:attribute name="b" type="xs:string"/><xs:anyAttribute processContents="skip"/></xs:complexType>
+       <xs:complexType name="R"><xs:complexContent><xs:restriction base="B"><xs:attribute name="a" type="xs:string" use="prohibited"/><xs:anyAttribute processContents="skip"/></xs:restriction></xs:complexContent></xs:complexType>
+       <xs:element name="r" type="R"/>`,
+      [
+        [`<r ${T} b="1"/>`, true],
+        [`<r ${T} c="1"/>`, true],
+        [`<r ${T} a="1"/>`, 'unsure'],
+      ],
+    );
+  });
+
   it('unqualified local elements and qualified attributes', () => {
     differential(
       `<xs:element name="r"><xs:complexType><xs:sequence><xs:element name="a" type="xs:string"/></xs:sequence><xs:attribute name="k" type="xs:string" form="qualified"/></xs:complexType></xs:element>`,
@@ -258,8 +271,13 @@ describe('constructs outside the implemented set throw XsdJsUnsupported', () => 
     'identity constraint': `<xs:element name="r"><xs:complexType><xs:sequence><xs:element name="a" type="xs:string"/></xs:sequence></xs:complexType><xs:key name="k"><xs:selector xpath="a"/><xs:field xpath="."/></xs:key></xs:element>`,
     redefine: `<xs:redefine schemaLocation="x.xsd"/>`,
     notation: `<xs:notation name="n" public="p"/>`,
+    'maxOccurs 0': `<xs:complexType name="Z"><xs:sequence><xs:element name="a"/><xs:element name="b" maxOccurs="0"/></xs:sequence></xs:complexType>`,
+    'empty choice': `<xs:complexType name="C"><xs:sequence><xs:element name="a"/><xs:choice/></xs:sequence></xs:complexType>`,
+    'simpleType final': `<xs:simpleType name="S" final="#all"><xs:restriction base="xs:string"/></xs:simpleType>`,
+    'chameleon include': `<xs:include schemaLocation="${'chameleon.xsd'}"/>`,
     'non-deterministic content model': `<xs:complexType name="N"><xs:choice><xs:element name="a"/><xs:sequence><xs:element name="a"/><xs:element name="b"/></xs:sequence></xs:choice></xs:complexType>`,
   };
+  writeFileSync(join(dir, 'chameleon.xsd'), '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="c"/></xs:schema>');
   for (const [name, body] of Object.entries(cases)) {
     it(name, () => {
       const f = schemaFile(body);
