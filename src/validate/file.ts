@@ -6,16 +6,19 @@ import type { Finding, LayerManifest } from '../findings/types.js';
 import { resolveBinding } from '../transport/binding.js';
 import { unwrapResponse } from '../transport/envelope.js';
 import { TOOL_VERSION } from '../version.js';
-import { buildTree } from '../xml/jstree.js';
+import { buildTree, type JElement } from '../xml/jstree.js';
+import { NS } from '../xml/ns.js';
+import { DEFAULT_MAX_BYTES, decodePlainXml } from '../xml/parse.js';
+import { scanChecked } from '../xml/wellformed.js';
 import { ENGINE_VERSION } from './xsd.js';
 import { detect, type Detection } from './detect.js';
 import type { LayerContext } from './layers/context.js';
 import { runMessage } from './layers/message.js';
 import { summarise } from './layers/package.js';
-import { preflight } from './layers/preflight.js';
+import { classifyRoot, preflight } from './layers/preflight.js';
 import { runTemplate } from './layers/template.js';
 import { runTerminology } from './layers/terminology.js';
-import { xsdDocument, xsdManifests, xsdMessage, xsdSets, type XsdSets } from './layers/xsd.js';
+import { fastAcceptsDocument, fastAcceptsMessage, xsdDocument, xsdManifests, xsdMessage, xsdSets, type XsdRun, type XsdSets } from './layers/xsd.js';
 import { finding } from './rules.js';
 import type { FileOutcome, FileResult, ValidateTextOptions, Verdict } from './types.js';
 
@@ -85,8 +88,18 @@ function isDocKind(k: string): boolean {
   return k === 'wst500' || k === 'wst483' || k === 'cda';
 }
 
-/** Validate one input (bytes as read, or text), with the layers its kind calls for. */
+/**
+ * Validate one input (bytes as read, or text), with the layers its kind calls for. The fast
+ * accept path goes first (unless opts.fastPath is false): when it cannot prove the file
+ * well-formed and schema-valid, libxml2 judges the file exactly as it always has.
+ */
 export function validateOne(input: string | Uint8Array, opts: ValidateTextOptions, failures: LayerFailures = new Map(), nested = false): FileOutcome {
+  let known: { text: string; root: JElement } | undefined;
+  if (opts.fastPath !== false) {
+    const f = fastPath(input, opts, failures, nested);
+    if ('outcome' in f) return f.outcome;
+    known = f.known;
+  }
   const file = opts.fileName ?? '<input>';
   const findings: Finding[] = [];
   const result: FileResult = { path: file, kind: 'unreadable', verdict: 'fail', findings };
@@ -103,7 +116,9 @@ export function validateOne(input: string | Uint8Array, opts: ValidateTextOption
   }
   let outcome: FileOutcome = { result };
   try {
-    outcome = layers(doc, pre.text ?? '', pre.rootClass ?? 'other', opts, result, failures);
+    // the fast path's tree, when it got that far, is the tree of this very text
+    const tree = known !== undefined && known.text === pre.text ? known.root : undefined;
+    outcome = layers(doc, pre.text ?? '', pre.rootClass ?? 'other', opts, result, failures, tree);
   } catch (err) {
     findings.push(finding('HT-PRE-INTERNAL', { reason: errorMessage(err) }, { file }));
   } finally {
@@ -111,6 +126,53 @@ export function validateOne(input: string | Uint8Array, opts: ValidateTextOption
   }
   result.verdict = judge(findings);
   return outcome;
+}
+
+const NO_XSD: XsdRun = { findings: [], failed: new Map() };
+
+/**
+ * The fast accept path (/work/coord/FAST-VALIDATE.md): plain UTF-8 text, proven well-formed by
+ * scanChecked (which builds the tree), a document or V3 message in the HL7 namespace, and its
+ * schema proven valid by xsdjs — then the content layers run on the tree and libxml2 is never
+ * called. Any doubt returns no outcome (with the tree when it was built, for reuse) and the
+ * caller takes the libxml2 path, whose findings are the verdict. Since a file the fast path
+ * decides has no pre-flight or XSD finding on the libxml2 path either, the result is the same.
+ */
+function fastPath(input: string | Uint8Array, opts: ValidateTextOptions, failures: LayerFailures, nested: boolean): { outcome: FileOutcome } | { known?: { text: string; root: JElement } } {
+  try {
+    const text = decodePlainXml(input, opts.maxBytes ?? DEFAULT_MAX_BYTES);
+    if (text === undefined) return {};
+    const checked = scanChecked(text, opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {});
+    if (!checked.ok) return {};
+    const root = checked.root;
+    const rootClass = classifyRoot(root.local, root.ns);
+    // a well-formed envelope: unwrap as the libxml2 path does (the message inside takes the fast path on its own)
+    if (rootClass === 'envelope' && !nested) return { outcome: fromEnvelope(text, opts, [], failures) };
+    const known = { text, root };
+    if ((rootClass !== 'document' && rootClass !== 'message') || root.ns !== NS.hl7) return { known };
+    const cat = catalogFor(opts);
+    if ('error' in cat) return { known };
+    const file = opts.fileName ?? '<input>';
+    const detection = detect(root, cat.catalog, file, opts.expect);
+    const sets = xsdSets(opts.schemas);
+    let xsd: 'xsd-documents' | 'xsd-messages' | undefined;
+    if (isDocKind(detection.kind)) {
+      if (!fastAcceptsDocument(sets, root, text)) return { known };
+      xsd = 'xsd-documents';
+    } else {
+      const m = fastAcceptsMessage(sets, root, text, detection.candidates.length > 0);
+      if (m === undefined) return { known };
+      if (m === 'accepted') xsd = 'xsd-messages';
+    }
+    const result: FileResult = { path: file, kind: 'unreadable', verdict: 'fail', findings: [] };
+    const outcome = content(root, detection, cat.catalog, opts, result, failures, () => NO_XSD, () => NO_XSD);
+    result.verdict = judge(result.findings);
+    outcome.fast = xsd !== undefined ? { xsd } : {};
+    return { outcome };
+  } catch {
+    // whatever went wrong here goes wrong on the libxml2 path too, and is reported there
+    return {};
+  }
 }
 
 function fromEnvelope(input: string | Uint8Array, opts: ValidateTextOptions, findings: Finding[], failures: LayerFailures): FileOutcome {
@@ -132,7 +194,7 @@ function fromEnvelope(input: string | Uint8Array, opts: ValidateTextOptions, fin
   return inner;
 }
 
-function layers(doc: XmlDocument, text: string, rootClass: string, opts: ValidateTextOptions, result: FileResult, failures: LayerFailures): FileOutcome {
+function layers(doc: XmlDocument, text: string, rootClass: string, opts: ValidateTextOptions, result: FileResult, failures: LayerFailures, tree?: JElement): FileOutcome {
   const file = result.path;
   const findings = result.findings;
   if (rootClass === 'other' || rootClass === 'envelope') {
@@ -155,14 +217,24 @@ function layers(doc: XmlDocument, text: string, rootClass: string, opts: Validat
   }
   const catalog = cat.catalog;
   // detection and the content layers read a JavaScript tree built once, not libxml2 (see src/xml/jstree.ts)
-  const root = buildTree(text, doc);
+  const root = tree ?? buildTree(text, doc);
   const detection: Detection = detect(root, catalog, file, opts.expect);
+  const sets = xsdSets(opts.schemas);
+  return content(root, detection, catalog, opts, result, failures, () => xsdDocument(doc, sets, file), (known) => xsdMessage(doc, sets, file, known));
+}
+
+/** Detection's findings, the XSD layer (libxml2's, or none when the fast path proved the file valid), then the content layers on the tree. */
+function content(
+  root: JElement, detection: Detection, catalog: Catalog, opts: ValidateTextOptions, result: FileResult, failures: LayerFailures,
+  xsdDoc: () => XsdRun, xsdMsg: (known: boolean) => XsdRun,
+): FileOutcome {
+  const file = result.path;
+  const findings = result.findings;
   result.kind = detection.kind;
   if (detection.template) result.documentType = detection.template.code;
   if (detection.service) result.service = detection.service.code;
   findings.push(...detection.findings);
   const ctx: LayerContext = { file, root, catalog, detection, ...(opts.expect ? { expect: opts.expect } : {}) };
-  const sets = xsdSets(opts.schemas);
   const guard = (layer: string, rule: string, fn: () => void) => {
     try {
       fn();
@@ -174,7 +246,7 @@ function layers(doc: XmlDocument, text: string, rootClass: string, opts: Validat
   };
 
   if (isDocKind(detection.kind)) {
-    const x = xsdDocument(doc, sets, file);
+    const x = xsdDoc();
     findings.push(...x.findings);
     for (const [k, v] of x.failed) if (!failures.has(k)) failures.set(k, v);
     let resolved: ReturnType<typeof runTemplate>['resolved'] = [];
@@ -192,7 +264,7 @@ function layers(doc: XmlDocument, text: string, rootClass: string, opts: Validat
     }
     return summary ? { result, summary } : { result };
   }
-  const x = xsdMessage(doc, sets, file, detection.candidates.length > 0);
+  const x = xsdMsg(detection.candidates.length > 0);
   findings.push(...x.findings);
   for (const [k, v] of x.failed) if (!failures.has(k)) failures.set(k, v);
   guard('message', 'HT-MSG-UNAVAILABLE', () => findings.push(...runMessage(ctx).list));
@@ -201,7 +273,7 @@ function layers(doc: XmlDocument, text: string, rootClass: string, opts: Validat
 }
 
 /** The manifest of every layer for a run: engines, data versions, and what could not run. */
-export function manifest(opts: { schemas?: string; catalog?: Catalog }, failures: LayerFailures): LayerManifest[] {
+export function manifest(opts: { schemas?: string; catalog?: Catalog }, failures: LayerFailures, fast: ReadonlySet<string> = new Set()): LayerManifest[] {
   const cat = catalogFor(opts);
   const dataVersion = 'error' in cat ? '-' : `catalog ${cat.catalog.version}`;
   const layer = (id: string, name: string, engine: string, engineVersion: string, data: string): LayerManifest => {
@@ -213,7 +285,7 @@ export function manifest(opts: { schemas?: string; catalog?: Catalog }, failures
   };
   return [
     layer('preflight', '预检 pre-flight（编码、格式良好、命名空间）', 'hutong src/xml + libxml2-wasm', `${TOOL_VERSION} / libxml2-wasm ${ENGINE_VERSION}`, '-'),
-    ...xsdManifests(xsdSets(opts.schemas), failures),
+    ...xsdManifests(xsdSets(opts.schemas), failures, fast),
     layer('template', '模板规则 template rules (WS/T 500 / WS/T 483)', 'hutong', TOOL_VERSION, dataVersion),
     layer('terminology', '术语 terminology (WS 363 / WS 364)', 'hutong', TOOL_VERSION, dataVersion),
     layer('message', '消息规则 message rules (WS/T 846)', 'hutong', TOOL_VERSION, dataVersion),

@@ -15,6 +15,7 @@ import { loadCatalog } from '../catalog/index.js';
 import { catalogFor, judge, manifest, useCatalogLoader, validateOne, type LayerFailures } from './file.js';
 import { collectInputs, DEFAULT_ZIP_LIMITS, type InputItem } from './inputs.js';
 import { runPackage } from './layers/package.js';
+import { fastSchemasCompiled } from './layers/xsd.js';
 import { JOBS_IN_FLIGHT, ValidatorPool, workerScript, type PoolJob, type PoolReply, type WorkerStart } from './pool.js';
 import { finding } from './rules.js';
 import type { DocumentSummary, FileOutcome, FileResult, ValidateOptions, ValidateTextOptions, ValidationReport } from './types.js';
@@ -37,8 +38,8 @@ export function validateText(input: string | Uint8Array, opts: ValidateTextOptio
 /** validateText plus the layer manifest (the runner records which engines and data judged). */
 export function validateTextWithManifest(input: string | Uint8Array, opts: ValidateTextOptions = {}): ValidationReport {
   const failures: LayerFailures = new Map();
-  const { result } = validateOne(input, opts, failures);
-  return { files: [result], layers: manifest(opts, failures) };
+  const outcome = validateOne(input, opts, failures);
+  return { files: [outcome.result], layers: manifest(opts, failures, fastLayers([outcome])) };
 }
 
 /** Below this many files the run stays in-process: starting workers costs more than it saves. */
@@ -69,6 +70,13 @@ function tooLarge(path: string, size: number, limit: number): FileOutcome {
   return { result: { path, kind: 'unreadable', verdict: judge(findings), findings } };
 }
 
+/** The XSD layers the fast path's validator decided files of (the manifest names both engines for them). */
+function fastLayers(outcomes: Iterable<FileOutcome | undefined>): Set<string> {
+  const out = new Set<string>();
+  for (const o of outcomes) if (o?.fast?.xsd) out.add(o.fast.xsd);
+  return out;
+}
+
 /** A pool job validated on the main thread (taken back from the queue). */
 function validateHere(job: PoolJob, opts: ValidateOptions, failures: LayerFailures): PoolReply {
   const item: Extract<InputItem, { kind: 'file' | 'bytes' }> = job.bytes
@@ -97,6 +105,7 @@ function readAndValidate(item: Extract<InputItem, { kind: 'file' | 'bytes' }>, o
   if (opts.schemas !== undefined) o.schemas = opts.schemas;
   if (opts.maxBytes !== undefined) o.maxBytes = opts.maxBytes;
   if (opts.maxDepth !== undefined) o.maxDepth = opts.maxDepth;
+  if (opts.fastPath !== undefined) o.fastPath = opts.fastPath;
   return validateOne(input, o, failures);
 }
 
@@ -184,6 +193,14 @@ export async function validateFiles(paths: string[], opts: ValidateOptions = {})
     await pool?.close();
   }
 
+  if (opts.stats) {
+    opts.stats.files = 0;
+    opts.stats.fast = 0;
+    for (const o of outcomes) {
+      opts.stats.files++;
+      if (o.fast) opts.stats.fast++;
+    }
+  }
   const files: FileResult[] = outcomes.map((o) => o.result);
   const summaries = outcomes.map((o) => o.summary).filter((s): s is DocumentSummary => s !== undefined);
   try {
@@ -204,7 +221,7 @@ export async function validateFiles(paths: string[], opts: ValidateOptions = {})
     const cov = planCoverage(opts, files, paths.join(', '));
     if (cov) files.push(cov);
   }
-  return { files, layers: manifest(opts, failures) };
+  return { files, layers: manifest(opts, failures, fastLayers(outcomes)) };
 }
 
 /** The catalogue snapshot and schema choice the workers start with (no snapshot when the catalogue failed: each worker then says why itself). */
@@ -213,6 +230,11 @@ function workerStart(opts: ValidateOptions): WorkerStart {
   const cat = catalogFor(opts);
   if (!('error' in cat)) start.catalog = catalogSnapshot(cat.catalog);
   if (opts.schemas !== undefined) start.schemas = opts.schemas;
+  // what this thread already compiled for the fast path (a worker compiles the rest itself)
+  if (opts.fastPath !== false) {
+    const fast = fastSchemasCompiled();
+    if (fast.length > 0) start.fast = fast;
+  }
   return start;
 }
 
@@ -227,11 +249,12 @@ function catalogSnapshot(catalog: Catalog): Uint8Array {
   return s;
 }
 
-function jobOpts(opts: ValidateOptions): Pick<ValidateOptions, 'schemas' | 'maxBytes' | 'maxDepth'> {
-  const o: Pick<ValidateOptions, 'schemas' | 'maxBytes' | 'maxDepth'> = {};
+function jobOpts(opts: ValidateOptions): PoolJob['opts'] {
+  const o: PoolJob['opts'] = {};
   if (opts.schemas !== undefined) o.schemas = opts.schemas;
   if (opts.maxBytes !== undefined) o.maxBytes = opts.maxBytes;
   if (opts.maxDepth !== undefined) o.maxDepth = opts.maxDepth;
+  if (opts.fastPath !== undefined) o.fastPath = opts.fastPath;
   return o;
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PROJECT_ROOT } from '../version.js';
+import type { FastSchemas } from './layers/xsd.js';
 import type { FileOutcome, ValidateOptions } from './types.js';
 
 /**
@@ -22,7 +23,7 @@ export interface PoolJob {
   bytes?: Uint8Array;
   /** bytes on disk or in the entry (the main thread takes only small files for itself) */
   size: number;
-  opts: Pick<ValidateOptions, 'schemas' | 'maxBytes' | 'maxDepth'>;
+  opts: Pick<ValidateOptions, 'schemas' | 'maxBytes' | 'maxDepth' | 'fastPath'>;
 }
 
 /**
@@ -33,6 +34,8 @@ export interface PoolJob {
 export interface WorkerStart {
   catalog?: Uint8Array;
   schemas?: string;
+  /** the fast path's compiled schemas the main thread has (plain data, cloned) */
+  fast?: FastSchemas;
 }
 
 export type PoolReply =

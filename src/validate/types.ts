@@ -66,11 +66,28 @@ export interface ValidateOptions {
   maxBytes?: number;
   /** deepest element nesting accepted; default src/xml's */
   maxDepth?: number;
+  /**
+   * Diagnostic switch, default true: the fast accept path (decode, src/xml/wellformed.ts
+   * scanChecked, src/xsdjs acceptsTree) decides files it can prove valid without libxml2.
+   * false sends every file through libxml2 as before the fast path; findings are the same
+   * either way (test/validate/fast-path.test.ts compares them).
+   */
+  fastPath?: boolean;
+  /** filled in by validateFiles when given (diagnostics, not part of the report) */
+  stats?: ValidateStats;
   /** worker threads: 0 = in-process; n > 0 starts n at once; undefined = one fewer than the cores when the input is large (≥ 48 files). With workers the main thread validates small files too. */
   workers?: number;
 }
 
-export interface ValidateTextOptions extends Omit<ValidateOptions, 'plan' | 'workers'> {
+/** How a validateFiles run went (not part of the --json report). */
+export interface ValidateStats {
+  /** files judged (every file and zip entry; package and plan entries not counted) */
+  files: number;
+  /** of those, decided by the fast accept path: libxml2 never saw them */
+  fast: number;
+}
+
+export interface ValidateTextOptions extends Omit<ValidateOptions, 'plan' | 'workers' | 'stats'> {
   /** the file name (test-package naming is checked against the content) */
   fileName?: string;
   expect?: Expectation;
@@ -94,6 +111,11 @@ export interface DocumentSummary {
 export interface FileOutcome {
   result: FileResult;
   summary?: DocumentSummary;
+  /**
+   * set when the fast accept path decided the file (libxml2 was not called); `xsd` names the
+   * XSD layer whose schema xsdjs proved valid (absent when no schema applied to the file)
+   */
+  fast?: { xsd?: 'xsd-documents' | 'xsd-messages' };
 }
 
 export type { Catalog, Finding, LayerManifest };

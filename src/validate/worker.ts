@@ -3,7 +3,7 @@ import { deserialize } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Catalog } from '../catalog/types.js';
 import { useCatalog, useCatalogLoader, validateOne, type LayerFailures } from './file.js';
-import { xsdSets } from './layers/xsd.js';
+import { useFastSchemas, xsdSets } from './layers/xsd.js';
 import type { PoolJob, PoolReply, WorkerStart } from './pool.js';
 
 /**
@@ -22,8 +22,10 @@ else {
   const { loadCatalog } = await import('../catalog/index.js');
   useCatalogLoader(loadCatalog);
 }
-// never throws: a schema set that fails to load is reported per file by the XSD layer
+// never throws: a schema set that fails to load is reported per file by the XSD layer. The
+// shipped sets only read their files here; libxml2 compiles an entry when a file needs it.
 xsdSets(start.schemas);
+if (start.fast) useFastSchemas(start.fast);
 
 port.on('message', (job: PoolJob) => {
   const failures: LayerFailures = new Map();

@@ -50,6 +50,8 @@ export interface SchemaSet {
   entryFor(rootLocalName: string): SchemaEntry | undefined;
   /** entry files compiled so far (indexed sets compile lazily) */
   compiledEntries(): string[];
+  /** compile the entry with libxml2 now (once); throws XsdSchemaError when it does not compile */
+  compileEntry(entry: SchemaEntry): void;
 }
 
 export interface ValidateXsdOptions {
@@ -99,6 +101,10 @@ class CompiledSchemaSet implements SchemaSet {
     return [...this.validators.keys()];
   }
 
+  compileEntry(entry: SchemaEntry): void {
+    this.validator(entry);
+  }
+
   validator(entry: SchemaEntry): XsdValidator {
     const have = this.validators.get(entry.file);
     if (have !== undefined) return have;
@@ -118,14 +124,20 @@ const cache = new Map<string, CompiledSchemaSet>();
 /**
  * Load (once per folder) the schema set in dir, default CDA-CN. dir may also name one .xsd
  * file. Throws XsdSchemaError when the folder has no recognisable entry, a schema is
- * unreadable or remote, or (single-entry sets) the schema does not compile.
+ * unreadable or remote, or (single-entry sets, unless lazy) the schema does not compile; with
+ * `lazy` the compile error surfaces at the first validateXsd.
  */
-export function loadSchemaSet(dir: string = CDA_CN_DIR): SchemaSet {
+export function loadSchemaSet(dir: string = CDA_CN_DIR, opts: { lazy?: boolean } = {}): SchemaSet {
   const key = resolve(dir);
   const have = cache.get(key);
-  if (have !== undefined) return have;
+  if (have !== undefined) {
+    if (!opts.lazy && have.entries.length === 1) have.validator(have.entries[0]!);
+    return have;
+  }
   const set = new CompiledSchemaSet(readSchemaFolder(key));
-  if (set.entries.length === 1) set.validator(set.entries[0]!);
+  // lazy (the validator's shipped sets): compiled when a document first needs libxml2, which on
+  // the fast accept path may be never in a thread
+  if (!opts.lazy && set.entries.length === 1) set.validator(set.entries[0]!);
   cache.set(key, set);
   return set;
 }

@@ -1,5 +1,5 @@
 import { ParseOption, XmlDocument, XmlParseError } from 'libxml2-wasm';
-import { decodeXmlBytes } from './encoding.js';
+import { declaredEncodingOf, decodeXmlBytes } from './encoding.js';
 import { XmlInputError, type XmlInputErrorCode } from './errors.js';
 import { prescan } from './prescan.js';
 
@@ -97,6 +97,40 @@ function codeFor(libxmlMessage: string): XmlInputErrorCode {
   if (/amplification|entity/i.test(libxmlMessage) && /loop|amplification|Detected an entity reference loop/i.test(libxmlMessage)) return 'entity-declaration';
   if (/Resource limit exceeded|too long|Huge input/i.test(libxmlMessage)) return 'too-large';
   return 'malformed';
+}
+
+const FATAL_UTF8 = new TextDecoder('utf-8', { fatal: true });
+const UTF8_NAME = /^utf-?8$/i;
+
+/**
+ * The text of plain input, without parsing: UTF-8 with no byte-order mark, no encoding
+ * declared other than UTF-8, valid UTF-8 throughout (a string: no leading BOM), within
+ * maxBytes and not blank. Anything else (BOM, UTF-16, a declared GBK, invalid bytes, too
+ * large, empty) gives undefined: the caller then takes parseXmlText, which decodes, reports and
+ * refuses such input as it always has. For the validator's fast path (src/validate/file.ts).
+ */
+export function decodePlainXml(input: string | Uint8Array, maxBytes = DEFAULT_MAX_BYTES): string | undefined {
+  let text: string;
+  if (typeof input === 'string') {
+    if (input.length > maxBytes || (input.length * 3 > maxBytes && Buffer.byteLength(input, 'utf8') > maxBytes)) return undefined;
+    if (input.charCodeAt(0) === 0xfeff) return undefined;
+    text = input;
+  } else {
+    const n = input.byteLength;
+    if (n === 0 || n > maxBytes) return undefined;
+    // a BOM (UTF-8 or UTF-16) or a NUL in the first two bytes (BOM-less UTF-16/32): not plain
+    if (input[0] === 0xef || input[0] === 0xfe || input[0] === 0xff || input[0] === 0 || (n > 1 && input[1] === 0)) return undefined;
+    let head = '';
+    for (let i = 0, end = Math.min(256, n); i < end; i++) head += String.fromCharCode(input[i]!);
+    const declared = declaredEncodingOf(head);
+    if (declared !== null && !UTF8_NAME.test(declared)) return undefined;
+    try {
+      text = FATAL_UTF8.decode(input);
+    } catch {
+      return undefined;
+    }
+  }
+  return text.trim() === '' ? undefined : text;
 }
 
 /**

@@ -142,4 +142,11 @@ describe('a folder of hostile files next to good ones', () => {
   it.skipIf(workerScript() === undefined)('with worker threads: the same report', async () => {
     check(await validateFiles([dir], { workers: 2 }));
   });
+
+  it('with the fast accept path forced off: exactly the same files, findings and verdicts', async () => {
+    const on = await validateFiles([dir], { workers: 0 });
+    const off = await validateFiles([dir], { workers: 0, fastPath: false });
+    check(off);
+    expect(JSON.stringify(on.files)).toBe(JSON.stringify(off.files));
+  });
 });

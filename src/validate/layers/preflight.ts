@@ -36,6 +36,14 @@ const V3_ROOT = /^[A-Z]{4}_IN\d{6}[A-Z0-9]*$/;
 const UTF8 = /^utf-?8$/i;
 const ASCII = /^(us-)?ascii$/i;
 
+/** What the root element (local name, namespace URI) makes of a file; the namespace is checked separately. */
+export function classifyRoot(local: string, ns: string): RootClass {
+  if (local === 'Envelope' && SOAP_NS.has(ns)) return 'envelope';
+  if (local === 'ClinicalDocument') return 'document';
+  if (V3_ROOT.test(local)) return 'message';
+  return 'other';
+}
+
 function latin1Head(bytes: Uint8Array, n = 256): string {
   let s = '';
   const end = Math.min(n, bytes.length);
@@ -120,10 +128,7 @@ export function preflight(input: string | Uint8Array, opts: PreflightOptions): P
 
   const root = doc.root;
   const ns = root.namespaceUri ?? '';
-  let rootClass: RootClass = 'other';
-  if (root.name === 'Envelope' && SOAP_NS.has(ns)) rootClass = 'envelope';
-  else if (root.name === 'ClinicalDocument') rootClass = 'document';
-  else if (V3_ROOT.test(root.name)) rootClass = 'message';
+  const rootClass = classifyRoot(root.name, ns);
   const rootLine = root.line > 0 ? root.line : undefined;
   const at = { file, ...(rootLine !== undefined ? { line: rootLine } : {}), xpath: ns ? `/*[local-name()='${root.name}']` : `/${root.name}` };
   if ((rootClass === 'document' || rootClass === 'message') && ns !== NS.hl7) {

@@ -2,8 +2,11 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { XmlDocument } from 'libxml2-wasm';
 import type { Finding, LayerManifest } from '../../findings/types.js';
+import { TOOL_VERSION } from '../../version.js';
+import type { JElement } from '../../xml/jstree.js';
+import { acceptsTree, compileSchema, type CompiledSchema } from '../../xsdjs/index.js';
 import { finding } from '../rules.js';
-import { CDA_CN_DIR, loadSchemaSet, validateXsd, XsdSchemaError, type SchemaSet } from '../xsd.js';
+import { CDA_CN_DIR, ENGINE_VERSION, loadSchemaSet, validateXsd, XsdSchemaError, type SchemaEntry, type SchemaSet } from '../xsd.js';
 
 /**
  * Layer 2, XSD: documents against CDA-CN (HL7 CDA R2 with the WS/T 500 localisations), V3
@@ -19,7 +22,7 @@ export const V3_DIR = resolve(CDA_CN_DIR, '..', 'v3');
 const MAX_PER_FILE = 50;
 const MAX_PLAIN_PER_FILE = 20;
 
-type Loaded = { set: SchemaSet; label: string } | { error: string; label: string };
+type Loaded = { set: SchemaSet; label: string; shipped?: boolean } | { error: string; label: string };
 
 export interface XsdSets {
   documents: Loaded;
@@ -28,9 +31,14 @@ export interface XsdSets {
   messages: Loaded;
 }
 
-function load(dir: string, label: string): Loaded {
+/**
+ * The sets shipped in schemas/ load lazily (libxml2 compiles an entry when a file first needs
+ * it: with the fast accept path a worker may never need it); a --schemas set compiles at once,
+ * so that a broken one is reported before any file.
+ */
+function load(dir: string, label: string, shipped = false): Loaded {
   try {
-    return { set: loadSchemaSet(dir), label };
+    return { set: loadSchemaSet(dir, { lazy: shipped }), label, ...(shipped ? { shipped } : {}) };
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err), label };
   }
@@ -51,15 +59,15 @@ export function xsdSets(schemasDir?: string): XsdSets {
   const key = schemasDir ?? '';
   const have = sets.get(key);
   if (have) return have;
-  const messages = load(V3_DIR, 'HL7 V3 (schemas/xsd/v3)');
+  const messages = load(V3_DIR, 'HL7 V3 (schemas/xsd/v3)', true);
   let out: XsdSets;
   if (schemasDir === undefined) {
-    out = { documents: load(CDA_CN_DIR, 'CDA-CN (schemas/xsd/cda-cn)'), messages };
+    out = { documents: load(CDA_CN_DIR, 'CDA-CN (schemas/xsd/cda-cn)', true), messages };
   } else {
     const dir = resolveSchemasDir(schemasDir);
     const custom = load(dir, `--schemas ${schemasDir}`);
     if ('set' in custom && custom.set.manifest.entry === 'CDA.xsd') {
-      out = { documents: load(CDA_CN_DIR, 'CDA-CN (schemas/xsd/cda-cn)'), plain: { set: custom.set, label: `HL7 CDA R2 (${schemasDir})` }, messages };
+      out = { documents: load(CDA_CN_DIR, 'CDA-CN (schemas/xsd/cda-cn)', true), plain: { set: custom.set, label: `HL7 CDA R2 (${schemasDir})` }, messages };
     } else {
       out = { documents: custom, messages };
     }
@@ -68,12 +76,20 @@ export function xsdSets(schemasDir?: string): XsdSets {
   return out;
 }
 
-export function xsdManifests(s: XsdSets, failures: Map<string, string>): LayerManifest[] {
+/**
+ * The XSD layers of a run. `fast` names the layers where the fast path's JavaScript validator
+ * accepted files in this run: their engine is then both, xsdjs having accepted what it could
+ * prove valid and libxml2 having judged every other file (its findings are the verdict).
+ */
+export function xsdManifests(s: XsdSets, failures: Map<string, string>, fast: ReadonlySet<string> = new Set()): LayerManifest[] {
   const m = (id: string, name: string, l: Loaded): LayerManifest => {
     const failed = failures.get(id);
     if ('error' in l) return { id, name, engine: 'libxml2-wasm', engineVersion: '-', dataVersion: '-', ran: false, error: l.error };
+    const both = fast.has(id);
     const out: LayerManifest = {
-      id, name, engine: l.set.manifest.engine, engineVersion: l.set.manifest.engineVersion,
+      id, name,
+      engine: both ? `hutong xsdjs (accept) + ${l.set.manifest.engine} (authority)` : l.set.manifest.engine,
+      engineVersion: both ? `${TOOL_VERSION} / ${l.set.manifest.engine} ${l.set.manifest.engineVersion}` : l.set.manifest.engineVersion,
       dataVersion: `sha256:${l.set.manifest.dataVersion.slice(0, 16)} (${l.label})`, ran: failed === undefined,
     };
     if (failed !== undefined) out.error = failed;
@@ -138,4 +154,79 @@ export function xsdMessage(doc: XmlDocument, s: XsdSets, file: string, known: bo
   if (!('error' in s.messages) && s.messages.set.entryFor(doc.root.name) === undefined && !known) return out;
   schemaFindings(doc, s.messages, file, 'HT-XSD-INVALID', MAX_PER_FILE, out, 'xsd-messages');
   return out;
+}
+
+// ------------------------------------------------------------------------ fast accept path
+
+/**
+ * The fast path's XSD check (src/xsdjs): the same entry schema compiled to JavaScript, run on
+ * the JElement tree. It only ever ACCEPTS: valid:true means libxml2 would pass the document
+ * too; anything else sends the file to libxml2 (xsdDocument/xsdMessage), whose findings are
+ * the verdict. Only the shipped sets take part (a --schemas set, and plain CDA beside CDA-CN,
+ * are libxml2's alone), and only entries libxml2 itself compiled in this process or that the
+ * main thread compiled before handing them to a worker (xsdjs' precondition for soundness).
+ */
+
+type FastEntry = { schema: CompiledSchema } | { error: string };
+const fastEntries = new Map<string, FastEntry>();
+
+/** What a worker receives: entries the main thread compiled with both engines. */
+export type FastSchemas = [entryPath: string, schema: CompiledSchema][];
+
+/** The fast-path schemas compiled so far in this thread (for the workers' start). */
+export function fastSchemasCompiled(): FastSchemas {
+  const out: FastSchemas = [];
+  for (const [k, v] of fastEntries) if ('schema' in v) out.push([k, v.schema]);
+  return out;
+}
+
+/** A worker: take the main thread's compiled schemas (libxml2 compiled their entries there). */
+export function useFastSchemas(list: FastSchemas): void {
+  for (const [k, schema] of list) fastEntries.set(k, { schema });
+}
+
+function fastEntry(set: SchemaSet, entry: SchemaEntry): CompiledSchema | undefined {
+  let f = fastEntries.get(entry.path);
+  if (f === undefined) {
+    try {
+      // xsdjs' precondition: libxml2 compiles the set (a compile error here is libxml2's to report)
+      set.compileEntry(entry);
+      f = { schema: compileSchema(entry.path) };
+    } catch (err) {
+      f = { error: err instanceof Error ? err.message : String(err) };
+    }
+    fastEntries.set(entry.path, f);
+  }
+  return 'schema' in f ? f.schema : undefined;
+}
+
+/** Compile the fast path's document schema now (the main thread, before the workers start). */
+export function prepareFastDocuments(s: XsdSets): void {
+  const l = s.documents;
+  if (s.plain || !('set' in l) || !l.shipped) return;
+  const entry = l.set.entryFor('ClinicalDocument');
+  if (entry) fastEntry(l.set, entry);
+}
+
+/** Did xsdjs prove this document valid against the document set? (false = ask libxml2) `text` is the text scanChecked read the tree from. */
+export function fastAcceptsDocument(s: XsdSets, root: JElement, text: string): boolean {
+  const l = s.documents;
+  if (s.plain || !('set' in l) || !l.shipped) return false;
+  const entry = l.set.entryFor(root.local);
+  const schema = entry && fastEntry(l.set, entry);
+  return schema !== undefined && acceptsTree(schema, root, text).valid;
+}
+
+/**
+ * The fast path for a V3 message: 'no-schema' when xsdMessage would not validate it at all (no
+ * schema for the root, interaction unknown to the catalogue), 'accepted' when xsdjs proved it
+ * valid, undefined when libxml2 must judge it.
+ */
+export function fastAcceptsMessage(s: XsdSets, root: JElement, text: string, known: boolean): 'accepted' | 'no-schema' | undefined {
+  const l = s.messages;
+  if (!('set' in l) || !l.shipped) return undefined;
+  const entry = l.set.entryFor(root.local);
+  if (entry === undefined) return known ? undefined : 'no-schema';
+  const schema = fastEntry(l.set, entry);
+  return schema !== undefined && acceptsTree(schema, root, text).valid ? 'accepted' : undefined;
 }
