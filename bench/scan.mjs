@@ -9,39 +9,26 @@
 // --docs synthetic WS/T 500 documents (round robin over the templates, distinct seeds, as
 // bench/validate.mjs generates them), UTF-8 bytes in memory, warm, one thread. Printed: the best
 // round's µs per document for each, and the ratio to libxml2's parse (the baseline).
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { ParseOption, XmlDocument } from 'libxml2-wasm';
 
-function arg(name, dflt) {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i === -1) return dflt;
-  return process.argv[i + 1] ?? dflt;
-}
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const distDir = arg('dist', join(root, 'dist'));
-const dist = (p) => pathToFileURL(join(distDir, p)).href;
-const DOCS = Number(arg('docs', '500'));
-const ROUNDS = Number(arg('rounds', '7'));
-
-const { loadCatalog } = await import(dist('catalog/index.js'));
-const { sampleDocument } = await import(dist('samples/document.js'));
-const { scanTree } = await import(dist('xml/jstree.js'));
-const { scanChecked } = await import(dist('xml/wellformed.js'));
+const { values: opt } = parseArgs({ options: { docs: { type: 'string', default: '500' }, rounds: { type: 'string', default: '7' }, dist: { type: 'string' } } });
+const build = new URL(opt.dist ? `file://${opt.dist.replace(/\/?$/, '/')}` : '../dist/', import.meta.url);
+const load = (p) => import(new URL(p, build).href);
+const DOCS = Number(opt.docs);
+const ROUNDS = Number(opt.rounds);
+const [{ loadCatalog }, { sampleDocument }, { scanTree }, { scanChecked }] = await Promise.all(
+  ['catalog/index.js', 'samples/document.js', 'xml/jstree.js', 'xml/wellformed.js'].map(load),
+);
 
 // the same options as src/xml/parse.ts PARSE_OPTIONS (not exported there)
 const OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE | ParseOption.XML_PARSE_NO_SYS_CATALOG
   | ParseOption.XML_PARSE_IGNORE_ENC | ParseOption.XML_PARSE_BIG_LINES | ParseOption.XML_PARSE_HUGE;
 
 const catalog = loadCatalog();
-const templates = catalog.documents.filter((d) => d.family === 'wst500');
-const docs = [];
-for (let i = 0; i < DOCS; i++) {
-  const t = templates[i % templates.length];
-  const text = sampleDocument(t, catalog, { seed: i + 1 });
-  docs.push({ text, bytes: Buffer.from(text, 'utf8') });
-}
+const wst500 = catalog.documents.filter((d) => d.family === 'wst500');
+const docs = Array.from({ length: DOCS }, (_, i) => sampleDocument(wst500[i % wst500.length], catalog, { seed: i + 1 }))
+  .map((text) => ({ text, bytes: Buffer.from(text, 'utf8') }));
 const bytes = docs.reduce((s, d) => s + d.bytes.length, 0);
 const refused = docs.filter((d) => !scanChecked(d.text).ok).length;
 if (refused > 0) console.warn(`warning: scanChecked refused ${refused} of ${DOCS} generated documents`);

@@ -16,6 +16,7 @@ import { runTemplate } from '../../src/validate/layers/template.js';
 import { runTerminology } from '../../src/validate/layers/terminology.js';
 import { descendantsJ, lineOfJ, scanTree, selectJ, treeFromDom, valueOfJ, xpathOfJ, type JElement, type JSelected } from '../../src/xml/jstree.js';
 import { parseXmlText } from '../../src/xml/parse.js';
+import { flat } from '../xml/tree-flat.js';
 import { nodeLine, selectPath, serialize, valueOf, xpathOf, type Selected } from '../../src/xml/index.js';
 import { catalog, entryNode, mutate, sample, sectionEl, setAttr, setText, template, valueHolder, request, response, wrap } from './helpers.js';
 
@@ -214,21 +215,6 @@ function allCases(): (Case & { deep: boolean })[] {
 
 
 // ------------------------------------------------------------------------------- checks
-
-interface Flat {
-  xpath: string;
-  line: number;
-  attrs: string;
-  scope: string;
-  content: string;
-}
-
-function flat(root: JElement): Flat[] {
-  return [...descendantsJ(root)].map((e) => ({
-    xpath: xpathOfJ(e), line: e.line, content: e.content, attrs: e.attrs.map((a) => `{${a.ns}}${a.local}=${JSON.stringify(a.value)}`).join(' '),
-    scope: [...e.scope].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, u]) => `${p}=${u}`).join(' '),
-  }));
-}
 
 const oldSel = (nodes: Selected[]) => nodes.map((n) => `${xpathOf(n)} @${nodeLine(n) ?? '-'} ${JSON.stringify(valueOf(n))}`);
 const newSel = (nodes: JSelected[]) => nodes.map((n) => `${xpathOfJ(n)} @${lineOfJ(n) ?? '-'} ${JSON.stringify(valueOfJ(n))}`);

@@ -184,6 +184,8 @@ const REJECT: [string, string, boolean][] = [
   ['unpaired low surrogate', '<a b="\uDC00"/>', true],
   ['U+FFFE', '<a>\uFFFE</a>', true],
   ['U+FFFF', '<a>\uFFFF</a>', true],
+  ['U+FEFF inside the text (libxml2 drops some)', '<a b="\uFEFFx">\uFEFF</a>', false],
+  ['reference to U+FEFF', '<a>&#xFEFF;</a>', false],
   ['control character in a comment', '<a><!-- \u0002 --></a>', true],
   ['control character in CDATA', '<a><![CDATA[\u0008]]></a>', true],
   ['control character in a prolog PI', '<?pi \u0007?><a/>', true],
@@ -264,6 +266,13 @@ describe('scanChecked refuses what it does not prove', () => {
     });
   }
 
+  it('a U+FEFF inside a large document: libxml2 drops it (found by the fuzz test), so the scanner never vouches for one', () => {
+    const text = sample(template('C0032')).replace(/displayName="损伤中毒的外部原因"/, 'displayName="\uFEFF损伤中毒的外部原因"');
+    expect(text).toContain('\uFEFF');
+    expect(scanChecked(text).ok).toBe(false);
+    expect(JSON.stringify(libxml(text))).not.toContain('\uFEFF');
+  });
+
   it('maxDepth is the configured limit', () => {
     const nest = (k: number) => '<a>'.repeat(k) + '</a>'.repeat(k);
     expect(scanChecked(nest(10), { maxDepth: 10 }).ok).toBe(true);
@@ -329,8 +338,10 @@ describe('scanChecked on mutated samples: ok ⇒ libxml2 accepts and builds the 
     sample(template('C0001')), sample(template('C0032')), sample(template('C0041')),
     request(catalog.services[0]!), response(catalog.services.find((s) => s.responseRecords)!),
     '<a xmlns="urn:hl7-org:v3" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><b x="1" xsi:type="CD">t &amp; <![CDATA[c]]></b><!-- c --><c/></a>',
+    // the tricky constructs, so mutations land on them
+    ...variants().filter((v) => /^C0032 (references|CDATA CRLF|hl7 prefix|prefixed attributes|redeclared prefix|attribute white space|prolog and epilog)$/.test(v.name)).map((v) => v.text),
   ];
-  const runs = Math.max(FUZZ.numRuns, 300) * 3;
+  const runs = FUZZ.numRuns * 5;
   let vouched = 0;
   let refused = 0;
 
