@@ -204,9 +204,10 @@ export class RawClient {
       if (this.conn && !this.conn.dead && this.conn.busy) return;
       const req = this.queue.shift()!;
       if (req.settled) continue;
-      if (!this.conn || this.conn.dead || this.conn.stale(performance.now())) this.conn = new Connection(this.endpoint, this.limits, () => this.pump());
+      const t = performance.now();
+      if (!this.conn || this.conn.dead || this.conn.stale(t)) this.conn = new Connection(this.endpoint, this.limits, () => this.pump());
       req.conn = this.conn;
-      this.conn.send(req);
+      this.conn.send(req, t);
     }
     if (this.closing && !(this.conn && !this.conn.dead && this.conn.busy)) {
       const done = this.closing;

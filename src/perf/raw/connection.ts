@@ -79,6 +79,8 @@ export class Connection implements ParserSink {
   /** when the connection became idle (ms), and how long it may stay so before the server may close it */
   private idleSince = 0;
   private idleLimitMs = DEFAULT_KEEP_ALIVE_MS;
+  /** when the current read arrived (ms): one clock read per read serves its deadlines */
+  private readAt = 0;
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -105,11 +107,12 @@ export class Connection implements ParserSink {
     return true;
   }
 
-  send(req: Exchangeable): void {
+  /** t: now (performance.now ms), from the caller that already read the clock */
+  send(req: Exchangeable, t: number): void {
     if (this.dead || this.current) throw new Error('raw connection: send on a busy or dead connection');
     this.current = req;
-    if (this.connected) this.write(req);
-    else if (!this.socket) this.open();
+    if (this.connected) this.write(req, t);
+    else if (!this.socket) this.open(t);
   }
 
   /**
@@ -134,9 +137,9 @@ export class Connection implements ParserSink {
     }
   }
 
-  private open(): void {
+  private open(t: number): void {
     const ep = this.endpoint;
-    this.arm(Wait.Connect, ep.connectTimeoutMs);
+    this.arm(Wait.Connect, ep.connectTimeoutMs, t);
     let socket: net.Socket;
     if (ep.tls) {
       socket = tls.connect({ host: ep.host, port: ep.port, ALPNProtocols: ['http/1.1'], ...(net.isIP(ep.host) ? {} : { servername: ep.host }), ...ep.tlsOptions });
@@ -166,7 +169,7 @@ export class Connection implements ParserSink {
       this.connected = true;
       this.wait = Wait.None;
       const req = this.current;
-      if (req) this.write(req);
+      if (req) this.write(req, now());
     });
     socket.on('end', () => {
       if (this.socket === socket) this.onPeerEnd();
@@ -179,7 +182,7 @@ export class Connection implements ParserSink {
     });
   }
 
-  private write(req: Exchangeable): void {
+  private write(req: Exchangeable, t: number): void {
     if (!req.start(this)) {
       // aborted before a byte was written: the connection is still clean
       if (this.current === req) this.current = undefined;
@@ -187,7 +190,7 @@ export class Connection implements ParserSink {
       return;
     }
     this.parser.reset(req.isHead);
-    this.arm(Wait.Head, req.headersTimeoutMs);
+    this.arm(Wait.Head, req.headersTimeoutMs, t);
     const socket = this.socket!;
     const b = req.bytes;
     if (typeof b === 'string') socket.write(b);
@@ -206,6 +209,7 @@ export class Connection implements ParserSink {
       this.kill();
       return;
     }
+    this.readAt = now();
     let used: number;
     try {
       used = this.parser.feed(chunk, this);
@@ -217,7 +221,7 @@ export class Connection implements ParserSink {
     // complete: settle the connection before the handler runs (it may send the next request here)
     this.current = undefined;
     this.wait = Wait.None;
-    this.idleSince = now();
+    this.idleSince = this.readAt;
     const hint = this.parser.keepAliveMs;
     this.idleLimitMs = hint === undefined ? DEFAULT_KEEP_ALIVE_MS : Math.max(0, hint - KEEP_ALIVE_MARGIN_MS);
     if (used < chunk.length || this.parser.closeAfter) this.kill();
@@ -251,7 +255,7 @@ export class Connection implements ParserSink {
   onHead(status: number, headers: ResponseHeaders, statusText: string): void {
     const req = this.current;
     if (!req) return;
-    this.arm(Wait.Body, req.bodyTimeoutMs);
+    this.arm(Wait.Body, req.bodyTimeoutMs, this.readAt);
     req.head(status, headers, statusText);
   }
 
@@ -281,9 +285,8 @@ export class Connection implements ParserSink {
   }
 
   /** The timer only moves earlier: a later deadline is picked up when it fires (no timer churn per request). */
-  private arm(wait: Wait, ms: number): void {
+  private arm(wait: Wait, ms: number, t: number): void {
     this.wait = wait;
-    const t = now();
     this.deadline = t + ms;
     if (this.timer && this.timerAt <= this.deadline) return;
     if (this.timer) clearTimeout(this.timer);

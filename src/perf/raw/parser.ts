@@ -71,6 +71,8 @@ const enum State {
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const STATUS = /^HTTP\/1\.([01]) ([1-9]\d\d)(?: ([^\0-\x08\x0a-\x1f\x7f]*))?$/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** the end of a response without trailers (shared: nobody may write to it) */
+const NO_TRAILERS: ResponseHeaders = Object.freeze({});
 const DIGITS = /^\d{1,16}$/;
 const KEEP_ALIVE_TIMEOUT = /(?:^|[,;\s])timeout=(\d{1,9})\b/i;
 const HEX = /^([0-9A-Fa-f]{1,16})[ \t]*(?:;.*)?$/;
@@ -302,7 +304,7 @@ export class ResponseParser {
   end(sink: ParserSink): void {
     if (this.state === State.UntilClose) {
       this.state = State.Done;
-      sink.onEnd({});
+      sink.onEnd(NO_TRAILERS);
       return;
     }
     if (this.state !== State.Done) {
@@ -326,7 +328,7 @@ export class ResponseParser {
           sink.onBody(piece);
           if (this.remaining === 0) {
             this.state = State.Done;
-            sink.onEnd({});
+            sink.onEnd(NO_TRAILERS);
           }
           break;
         }
@@ -445,7 +447,7 @@ export class ResponseParser {
     switch (framing) {
       case Framing.None:
         this.state = State.Done;
-        sink.onEnd({});
+        sink.onEnd(NO_TRAILERS);
         return;
       case Framing.Length:
         this.state = State.Length;
@@ -500,7 +502,7 @@ export class ResponseParser {
     // the common case: no trailers, "\r\n" right away
     if (this.head.length === 0 && this.trailerBytes === 0 && chunk.length - pos >= 2 && chunk[pos] === 13 && chunk[pos + 1] === 10) {
       this.state = State.Done;
-      sink.onEnd({});
+      sink.onEnd(NO_TRAILERS);
       return pos + 2;
     }
     const before = this.head.length;
@@ -512,7 +514,7 @@ export class ResponseParser {
     if (buf.length >= 2 && buf[0] === 13 && buf[1] === 10) {
       this.head.clear();
       this.state = State.Done;
-      sink.onEnd({});
+      sink.onEnd(NO_TRAILERS);
       return pos + (2 - before);
     }
     const end = buf.indexOf(CRLFCRLF, Math.max(0, before - 3));

@@ -14,6 +14,19 @@ const PATH = /^\/[\x21-\x7e]*$/;
 const UNSAFE_VALUE = /[\r\n\0]/;
 const SKIPPED = new Set(['host', 'content-length', 'connection', 'transfer-encoding']);
 
+/** Header names seen before → "Name: " (null: a name we set ourselves). Bounded. */
+const PREFIXES = new Map<string, string | null>();
+const MAX_PREFIXES = 512;
+
+function headerPrefix(k: string): string | null {
+  const known = PREFIXES.get(k);
+  if (known !== undefined) return known;
+  if (!TOKEN.test(k)) throw new InvalidRequestError(`invalid request header ${JSON.stringify(k)}`);
+  const prefix = SKIPPED.has(k.toLowerCase()) ? null : `${k}: `;
+  if (PREFIXES.size < MAX_PREFIXES) PREFIXES.set(k, prefix);
+  return prefix;
+}
+
 /** A request the client refuses to write; the code is undici's for the same refusal. */
 export class InvalidRequestError extends Error {
   readonly code = 'UND_ERR_INVALID_ARG';
@@ -37,15 +50,15 @@ export function requestHead(method: string, path: string, host: string, headers:
     for (const k in headers) {
       const v = headers[k];
       if (v === undefined) continue;
-      if (!TOKEN.test(k)) throw new InvalidRequestError(`invalid request header ${JSON.stringify(k)}`);
-      if (SKIPPED.has(k.toLowerCase())) continue;
+      const prefix = headerPrefix(k);
+      if (prefix === null) continue;
       if (typeof v === 'string') {
         if (UNSAFE_VALUE.test(v)) throw new InvalidRequestError(`invalid request header ${JSON.stringify(k)}`);
-        head += `${k}: ${v}\r\n`;
+        head += prefix + v + '\r\n';
       } else {
         for (const one of v) {
           if (typeof one !== 'string' || UNSAFE_VALUE.test(one)) throw new InvalidRequestError(`invalid request header ${JSON.stringify(k)}`);
-          head += `${k}: ${one}\r\n`;
+          head += prefix + one + '\r\n';
         }
       }
     }
