@@ -74,6 +74,8 @@ interface RElem {
 }
 
 interface Runtime {
+  /** the schema's namespace strings, one object each (edges hold these objects) */
+  nsCanon: Map<string, string>;
   globals: Map<string, RElem>;
   /** named types: namespace → local name → type */
   typesByNs: Map<string, Map<string, RType>>;
@@ -142,6 +144,13 @@ function link(s: CompiledSchema, compileSimple: SimpleCompiler): Runtime {
     content: t.kind === 'complex' ? t.content : 'empty', states: [], attrs: new Map(), required: 0, anyAttr: undefined,
   }));
   const elems: RElem[] = s.elements.map((e) => ({ local: e.local, type: types[e.type]!, fixed: e.fixed, dflt: e.default }));
+  const nsCanon = new Map<string, string>();
+  const canonical = (ns: string): string => {
+    const have = nsCanon.get(ns);
+    if (have !== undefined) return have;
+    nsCanon.set(ns, ns);
+    return ns;
+  };
   s.types.forEach((t, i) => {
     const r = types[i]!;
     if (t.kind === 'simple') {
@@ -160,12 +169,13 @@ function link(s: CompiledSchema, compileSimple: SimpleCompiler): Runtime {
     for (const k of t.prohibited ?? []) if (!r.attrs.has(k)) r.attrs.set(k, { check: () => false, id: 0, required: false, fixed: undefined });
     r.states = t.states.map((st) => {
       const byLocal = new Map<string, REdge>();
-      for (const e of st.edges) byLocal.set(e.local, { ns: e.ns, elem: elems[e.elem]!, to: e.to, alt: byLocal.get(e.local) });
+      for (const e of st.edges) byLocal.set(e.local, { ns: canonical(e.ns), elem: elems[e.elem]!, to: e.to, alt: byLocal.get(e.local) });
       const w = st.wild[0];
       return { final: st.final, byLocal, wild: w ? { wc: w.wc, to: w.to } : undefined };
     });
   });
   const rt: Runtime = {
+    nsCanon,
     globals: new Map(Object.entries(s.globals).map(([k, i]) => [k, elems[i]!])),
     typesByNs: new Map(),
     globalAttrs: new Map(Object.entries(s.globalAttrs).map(([k, i]) => {
@@ -188,6 +198,17 @@ function link(s: CompiledSchema, compileSimple: SimpleCompiler): Runtime {
 // ---------------------------------------------------------------------------- the walk
 
 let rt: Runtime;
+/** the last document namespace string seen and its schema object (documents share one object per namespace) */
+let lastNs: string | undefined;
+let lastCanon = '';
+
+/** A document namespace as the schema's string object, so edge tests compare pointers. */
+function canonNs(ns: string): string {
+  if (ns === lastNs) return lastCanon;
+  lastNs = ns;
+  lastCanon = rt.nsCanon.get(ns) ?? ns;
+  return lastCanon;
+}
 let failReason = '';
 let failAt: JElement | undefined;
 /** ID values seen and IDREF values to resolve, per document (allocated on first use) */
@@ -372,7 +393,10 @@ function typed(el: JElement, type: RType, decl: RElem | undefined): boolean {
   for (let i = 0; i < children.length; i++) {
     const c = children[i]!;
     let e = s.byLocal.get(c.local);
-    while (e !== undefined && e.ns !== c.ns) e = e.alt;
+    if (e !== undefined) {
+      const ns = canonNs(c.ns);
+      while (e !== undefined && e.ns !== ns) e = e.alt;
+    }
     if (e !== undefined) {
       if (!element(c, e.elem)) return false;
       s = states[e.to]!;
@@ -399,6 +423,7 @@ function xpathOf(el: JElement): string {
 /** The walk (index.ts's acceptsTree wires simple.ts's compileSimple in). */
 export function accepts(schema: CompiledSchema, root: JElement, compileSimple: SimpleCompiler, source?: string): Acceptance {
   rt = link(schema, compileSimple);
+  lastNs = undefined;
   // indexOf of '[CDATA[' is several times faster than of '<![CDATA[' (V8 string search); any hit counts
   cdataPossible = source === undefined || source.indexOf('[CDATA[') !== -1;
   const decl = rt.globals.get(clark(root.ns, root.local));
