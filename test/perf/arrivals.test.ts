@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
 import { ArrivalSchedule, TimerClock, startArrivalClock } from '../../src/perf/arrivals.js';
+import { PreciseWaker } from '../../src/perf/waker.js';
 import type { Arrival } from '../../src/perf/arrivals.js';
 import { runStage } from '../../src/perf/index.js';
 import type { RequestFactory } from '../../src/perf/index.js';
@@ -150,6 +151,26 @@ describe('arrival clocks', () => {
       expect(s.issued).toBe(30);
     });
   }
+
+  it('the worker clock skips an arrival the main thread already sent and wakes for the next, not before it is due', async () => {
+    const wakes: number[] = [];
+    let woke!: () => void;
+    const first = new Promise<void>((r) => (woke = r));
+    const w: PreciseWaker = await PreciseWaker.start(() => {
+      wakes.push(performance.now());
+      w.next(1000); // handled: the next arrival is 10 s away
+      woke();
+    });
+    closers.push(() => w.close());
+    const t0 = performance.now() + 20;
+    w.follow(t0, 10); // arrival k due at t0 + 10k
+    w.next(0);
+    w.next(3); // 0, 1, 2 were sent by the main thread itself (e.g. on responses)
+    await first;
+    await new Promise((r) => setTimeout(r, 5));
+    expect(wakes).toHaveLength(1);
+    expect(wakes[0]).toBeGreaterThanOrEqual(t0 + 30);
+  });
 
   it('the timer clock keeps one timer: arming again while one is pending adds none', async () => {
     let wakes = 0;
