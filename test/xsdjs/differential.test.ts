@@ -1,8 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { V3_DIR } from '../../src/validate/layers/xsd.js';
+import { compileSchema, XsdJsUnsupported } from '../../src/xsdjs/index.js';
 import { describe, expect, it } from 'vitest';
 import { catalog, SHARED, hasShared } from '../validate/helpers.js';
 import { sampleDocuments, sampleMessages, type Text } from './corpus.js';
-import { clone, elementsOf, find, parentOf, setAttr, toNodes, toText, verdicts, type MNode } from './oracle.js';
+import { clone, elementsOf, find, messages, parentOf, setAttr, toNodes, toText, verdicts, type MNode } from './oracle.js';
 
 /*
  * The JavaScript validator against libxml2-wasm on our own texts and on every mutation class
@@ -43,6 +46,18 @@ describe('own samples: accepted by the fast path, valid for libxml2', () => {
       if (!v.ours.valid) problems.push(`${c.name}: ${v.ours.reason} at ${v.ours.xpath}`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('compileSchemaDir(schemas/xsd/v3) has a schema for every interaction root of index.json', () => {
+    const index = JSON.parse(readFileSync(`${V3_DIR}/index.json`, 'utf8')) as { interactions: Record<string, { root: string }> };
+    const roots = new Set(Object.values(index.interactions).map((e) => e.root));
+    expect(Object.keys(messages).sort()).toEqual([...roots].sort());
+  });
+
+  it.skipIf(!hasShared)("HL7's plain CDA.xsd uses chameleon includes: XsdJsUnsupported, so it stays libxml2's alone", () => {
+    const xsd = fileURLToPath(new URL('hl7-cda-r2/infrastructure/cda/CDA.xsd', SHARED));
+    if (!existsSync(xsd)) return;
+    expect(() => compileSchema(xsd)).toThrow(XsdJsUnsupported);
   });
 
   it.skipIf(!hasShared)("HL7's SampleCDADocument.xml: never accepted where libxml2 refuses", () => {
