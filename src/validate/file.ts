@@ -154,13 +154,12 @@ function fastPath(input: string | Uint8Array, opts: ValidateTextOptions, failure
     if ('error' in cat) return { known };
     const file = opts.fileName ?? '<input>';
     const detection = detect(root, cat.catalog, file, opts.expect);
-    const sets = xsdSets(opts.schemas);
     let xsd: 'xsd-documents' | 'xsd-messages' | undefined;
     if (isDocKind(detection.kind)) {
-      if (!fastAcceptsDocument(sets, root, text)) return { known };
+      if (!fastAcceptsDocument(opts.schemas, root, text)) return { known };
       xsd = 'xsd-documents';
     } else {
-      const m = fastAcceptsMessage(sets, root, text, detection.candidates.length > 0);
+      const m = fastAcceptsMessage(xsdSets(opts.schemas), root, text, detection.candidates.length > 0);
       if (m === undefined) return { known };
       if (m === 'accepted') xsd = 'xsd-messages';
     }

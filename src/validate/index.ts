@@ -231,9 +231,9 @@ function workerStart(opts: ValidateOptions): WorkerStart {
   if (!('error' in cat)) start.catalog = catalogSnapshot(cat.catalog);
   if (opts.schemas !== undefined) start.schemas = opts.schemas;
   // what this thread already compiled for the fast path (a worker compiles the rest itself)
-  if (opts.fastPath !== false) {
+  if (opts.fastPath !== false && opts.schemas === undefined) {
     const fast = fastSchemasCompiled();
-    if (fast.length > 0) start.fast = fast;
+    if (fast) start.fast = fast;
   }
   return start;
 }

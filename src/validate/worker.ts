@@ -22,10 +22,11 @@ else {
   const { loadCatalog } = await import('../catalog/index.js');
   useCatalogLoader(loadCatalog);
 }
-// never throws: a schema set that fails to load is reported per file by the XSD layer. The
-// shipped sets only read their files here; libxml2 compiles an entry when a file needs it.
-xsdSets(start.schemas);
+// With the main thread's compiled document schema, the schema sets are read only when a file
+// needs libxml2 or is a V3 message (the fast path needs neither); without it, read them now
+// (never throws: a set that fails to load is reported per file by the XSD layer).
 if (start.fast) useFastSchemas(start.fast);
+else xsdSets(start.schemas);
 
 port.on('message', (job: PoolJob) => {
   const failures: LayerFailures = new Map();

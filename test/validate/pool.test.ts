@@ -43,9 +43,9 @@ describe('ValidatorPool', () => {
   it('hands each worker at most JOBS_IN_FLIGHT jobs; the rest wait in the queue', async () => {
     const pool = new ValidatorPool(script, 1);
     try {
-      const all = Array.from({ length: 6 }, (_, i) => pool.run(job(i, `f${i}`)));
-      expect(pool.queued).toBe(6 - JOBS_IN_FLIGHT);
-      expect(pool.pending).toBe(6);
+      const all = Array.from({ length: 10 }, (_, i) => pool.run(job(i, `f${i}`)));
+      expect(pool.queued).toBe(Math.max(0, 10 - JOBS_IN_FLIGHT));
+      expect(pool.pending).toBe(10);
       await Promise.all(all);
       expect(pool.queued).toBe(0);
     } finally {
@@ -78,12 +78,13 @@ describe('ValidatorPool', () => {
   it('steal takes a waiting job away from the workers; the caller settles it', async () => {
     const pool = new ValidatorPool(script, 1);
     try {
-      const all = Array.from({ length: 5 }, (_, i) => pool.run(job(i, `f${i}`)));
-      const stolen = pool.steal((j) => j.path === 'f4');
-      expect(stolen?.job.id).toBe(4);
+      const n = JOBS_IN_FLIGHT + 2;
+      const all = Array.from({ length: n }, (_, i) => pool.run(job(i, `f${i}`)));
+      const stolen = pool.steal((j) => j.path === `f${n - 1}`);
+      expect(stolen?.job.id).toBe(n - 1);
       expect(pool.steal((j) => j.path === 'f0')).toBeUndefined(); // already in the worker's hands
-      stolen!.resolve({ id: 4, outcome: { result: { path: 'main thread', kind: 'unknown', verdict: 'pass', findings: [] } }, failures: [] });
-      expect((await Promise.all(all)).map(outcomePath)).toEqual(['f0', 'f1', 'f2', 'f3', 'main thread']);
+      stolen!.resolve({ id: n - 1, outcome: { result: { path: 'main thread', kind: 'unknown', verdict: 'pass', findings: [] } }, failures: [] });
+      expect((await Promise.all(all)).map(outcomePath)).toEqual([...Array.from({ length: n - 1 }, (_, i) => `f${i}`), 'main thread']);
     } finally {
       await pool.close();
     }

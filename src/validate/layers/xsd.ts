@@ -170,19 +170,26 @@ export function xsdMessage(doc: XmlDocument, s: XsdSets, file: string, known: bo
 type FastEntry = { schema: CompiledSchema } | { error: string };
 const fastEntries = new Map<string, FastEntry>();
 
-/** What a worker receives: entries the main thread compiled with both engines. */
-export type FastSchemas = [entryPath: string, schema: CompiledSchema][];
+/**
+ * The shipped document set's schema, once compiled with both engines in this thread or handed
+ * over by the main thread: with it a worker judges documents without even reading the schema
+ * folder (it loads the sets only when a file needs libxml2 or is a V3 message).
+ */
+let fastDocuments: CompiledSchema | undefined;
 
-/** The fast-path schemas compiled so far in this thread (for the workers' start). */
-export function fastSchemasCompiled(): FastSchemas {
-  const out: FastSchemas = [];
-  for (const [k, v] of fastEntries) if ('schema' in v) out.push([k, v.schema]);
-  return out;
+/** What a worker receives: the main thread's compiled document schema (libxml2 compiled the set there). */
+export interface FastSchemas {
+  documents: CompiledSchema;
 }
 
-/** A worker: take the main thread's compiled schemas (libxml2 compiled their entries there). */
-export function useFastSchemas(list: FastSchemas): void {
-  for (const [k, schema] of list) fastEntries.set(k, { schema });
+/** The fast-path schemas compiled so far in this thread (for the workers' start). */
+export function fastSchemasCompiled(): FastSchemas | undefined {
+  return fastDocuments ? { documents: fastDocuments } : undefined;
+}
+
+/** A worker: take the main thread's compiled schemas. */
+export function useFastSchemas(f: FastSchemas): void {
+  fastDocuments = f.documents;
 }
 
 function fastEntry(set: SchemaSet, entry: SchemaEntry): CompiledSchema | undefined {
@@ -200,21 +207,23 @@ function fastEntry(set: SchemaSet, entry: SchemaEntry): CompiledSchema | undefin
   return 'schema' in f ? f.schema : undefined;
 }
 
-/** Compile the fast path's document schema now (the main thread, before the workers start). */
-export function prepareFastDocuments(s: XsdSets): void {
-  const l = s.documents;
-  if (s.plain || !('set' in l) || !l.shipped) return;
-  const entry = l.set.entryFor('ClinicalDocument');
-  if (entry) fastEntry(l.set, entry);
-}
-
-/** Did xsdjs prove this document valid against the document set? (false = ask libxml2) `text` is the text scanChecked read the tree from. */
-export function fastAcceptsDocument(s: XsdSets, root: JElement, text: string): boolean {
-  const l = s.documents;
-  if (s.plain || !('set' in l) || !l.shipped) return false;
-  const entry = l.set.entryFor(root.local);
-  const schema = entry && fastEntry(l.set, entry);
-  return schema !== undefined && acceptsTree(schema, root, text).valid;
+/**
+ * Did xsdjs prove this document valid against the document set of `schemasDir` (only the
+ * shipped CDA-CN, i.e. no --schemas)? false = ask libxml2. `text` is the text scanChecked read
+ * the tree from.
+ */
+export function fastAcceptsDocument(schemasDir: string | undefined, root: JElement, text: string): boolean {
+  if (schemasDir !== undefined || root.local !== 'ClinicalDocument') return false;
+  let schema = fastDocuments;
+  if (schema === undefined) {
+    const l = xsdSets(undefined).documents;
+    if (!('set' in l) || !l.shipped) return false;
+    const entry = l.set.entryFor(root.local);
+    schema = entry && fastEntry(l.set, entry);
+    if (schema === undefined) return false;
+    fastDocuments = schema;
+  }
+  return acceptsTree(schema, root, text).valid;
 }
 
 /**
