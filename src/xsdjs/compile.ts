@@ -97,6 +97,7 @@ class Compiler {
   readonly globals: Record<string, number> = {};
   readonly typeNames: Record<string, number> = {};
   readonly globalAttrs: Record<string, number> = {};
+  readonly globalAttrFixed: Record<string, string> = {};
 
   private readonly docs = new Map<string, Doc>();
   private readonly typeDefs = new Map<string, Def>();
@@ -640,9 +641,13 @@ class Compiler {
   finish(entry: string): CompiledSchema {
     for (const key of this.typeDefs.keys()) this.typeByKey(key);
     for (const key of this.elementDefs.keys()) this.globalElement(key);
-    for (const [key, def] of this.attrDefs) this.globalAttrs[key] = this.attrType(def.node, def.doc);
+    for (const [key, def] of this.attrDefs) {
+      this.globalAttrs[key] = this.attrType(def.node, def.doc);
+      const fixed = att(def.node, 'fixed');
+      if (fixed !== undefined) this.globalAttrFixed[key] = fixed;
+    }
     for (const idx of this.pending.keys()) this.ensureBody(idx); // Map iteration also visits types queued meanwhile
-    return { format: 'hutong-xsdjs/1', entry, types: this.types, elements: this.elements, globals: this.globals, typeNames: this.typeNames, globalAttrs: this.globalAttrs };
+    return { format: 'hutong-xsdjs/1', entry, types: this.types, elements: this.elements, globals: this.globals, typeNames: this.typeNames, globalAttrs: this.globalAttrs, globalAttrFixed: this.globalAttrFixed };
   }
 }
 

@@ -99,6 +99,8 @@ export interface CompiledSchema {
   typeNames: Record<string, number>;
   /** Clark name → simple type index of global attribute declarations (lax wildcards check these) */
   globalAttrs: Record<string, number>;
+  /** fixed values of global attribute declarations that have one */
+  globalAttrFixed: Record<string, string>;
 }
 
 export const XS = 'http://www.w3.org/2001/XMLSchema';

@@ -180,7 +180,10 @@ function link(s: CompiledSchema, compileSimple: SimpleCompiler): Runtime {
     typesByNs: new Map(),
     globalAttrs: new Map(Object.entries(s.globalAttrs).map(([k, i]) => {
       const t = s.types[i]!;
-      return [k, t.kind === 'simple' && idKindOf(t.def) === 0 ? checkerOf(t.def) : () => false];
+      if (t.kind !== 'simple' || idKindOf(t.def) !== 0) return [k, () => false];
+      const check = checkerOf(t.def);
+      const fixed = s.globalAttrFixed[k];
+      return [k, fixed === undefined ? check : (v: string, sc?: ReadonlyMap<string, string>) => v === fixed && check(v, sc)];
     })),
     anyType: types[0]!,
   };

@@ -181,6 +181,19 @@ describe('attributes', () => {
     );
   });
 
+  it('global attributes under a lax attribute wildcard: type and fixed value checked', () => {
+    differential(
+      `<xs:attribute name="g" type="xs:int"/><xs:attribute name="h" type="xs:string" fixed="H"/>
+       <xs:element name="r"><xs:complexType><xs:anyAttribute namespace="##targetNamespace" processContents="lax"/></xs:complexType></xs:element>`,
+      [
+        [`<r xmlns="urn:t" xmlns:t="urn:t" t:g="1" t:x="y"/>`, true],
+        [`<r xmlns="urn:t" xmlns:t="urn:t" t:g="one"/>`, false],
+        [`<r xmlns="urn:t" xmlns:t="urn:t" t:h="H"/>`, true],
+        [`<r xmlns="urn:t" xmlns:t="urn:t" t:h="I"/>`, false],
+      ],
+    );
+  });
+
   it('unqualified local elements and qualified attributes', () => {
     differential(
       `<xs:element name="r"><xs:complexType><xs:sequence><xs:element name="a" type="xs:string"/></xs:sequence><xs:attribute name="k" type="xs:string" form="qualified"/></xs:complexType></xs:element>`,
