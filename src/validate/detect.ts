@@ -49,15 +49,23 @@ export function parseTestName(fileName: string): TestName | undefined {
   return out;
 }
 
+const prefixNumbers = new Map<string, number | undefined>();
+
+/** The case number a test prefix ends with (EMR-SD-04 → 4); memoised by the text: detection asks it for every template. */
 function prefixNumber(prefix: string): number | undefined {
+  if (prefixNumbers.has(prefix)) return prefixNumbers.get(prefix);
   const m = /-(\d+)$/.exec(prefix);
-  return m ? Number(m[1]) : undefined;
+  const n = m ? Number(m[1]) : undefined;
+  if (prefixNumbers.size > 10_000) prefixNumbers.clear();
+  prefixNumbers.set(prefix, n);
+  return n;
 }
 
 export function templateForTestName(catalog: Catalog, name: TestName): DocumentTemplate | undefined {
   if (name.role !== 'document') return undefined;
   const family = name.family === 'EMR' ? 'wst500' : 'wst483';
-  return catalog.documents.find((t) => t.family === family && t.testPrefix.startsWith(`${name.family}-SD-`) && prefixNumber(t.testPrefix) === name.number);
+  const start = `${name.family}-SD-`;
+  return catalog.documents.find((t) => t.family === family && t.testPrefix.startsWith(start) && prefixNumber(t.testPrefix) === name.number);
 }
 
 export function serviceForTestName(catalog: Catalog, name: TestName): ServiceDef | undefined {

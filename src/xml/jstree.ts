@@ -131,62 +131,202 @@ function nsOf(prefix: string | undefined): string {
 /** Child elements with a local name in a namespace (hl7 by default). */
 export function kids(el: JElement, local: string, ns: string = NS.hl7): JElement[] {
   const out: JElement[] = [];
-  for (const c of el.children) if (c.local === local && c.ns === ns) out.push(c);
+  const cs = el.children;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i]!;
+    if (c.local === local && c.ns === ns) out.push(c);
+  }
   return out;
 }
 
-function stepKids(el: JElement, q: QName): JElement[] {
-  return kids(el, q.local, nsOf(q.prefix));
-}
-
-function attrOf(el: JElement, a: AttrName): JAttr | undefined {
-  return el.attr(a.local, nsOf(a.prefix));
-}
-
-function relMatches(ctx: JElement, rel: RelPath, value: string): boolean {
-  let cur = [ctx];
-  for (const s of rel.steps) {
-    const next: JElement[] = [];
-    for (const c of cur) for (const k of stepKids(c, s)) next.push(k);
-    cur = next;
+/** The first child element with a local name in a namespace (hl7 by default): kids(...)[0] without the array. */
+export function firstKid(el: JElement | undefined, local: string, ns: string = NS.hl7): JElement | undefined {
+  if (!el) return undefined;
+  const cs = el.children;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i]!;
+    if (c.local === local && c.ns === ns) return c;
   }
-  const a = rel.attribute;
-  for (const c of cur) {
-    if (a) {
-      if (attrOf(c, a)?.value === value) return true;
-    } else if (c.content === value) return true;
+  return undefined;
+}
+
+/** An element or attribute name with its namespace URI resolved ('' for none). */
+interface Name {
+  readonly local: string;
+  readonly ns: string;
+}
+
+interface CompiledPredicate {
+  readonly steps: readonly Name[];
+  readonly attribute: Name | undefined;
+  readonly value: string;
+}
+
+interface CompiledStep extends Name {
+  readonly predicates: readonly CompiledPredicate[];
+  /** interned id of the path prefix ending with this step (equal prefixes, equal ids) */
+  readonly prefixId: number;
+}
+
+/**
+ * A catalogue path parsed and resolved once (namespace URIs looked up, predicates flattened):
+ * evaluation then walks the tree without re-reading the path. Compiled paths are cached by
+ * their text, so a catalogue that is mutated or reloaded can never meet a stale one: another
+ * text is another entry.
+ */
+export interface CompiledPath {
+  readonly source: string;
+  readonly steps: readonly CompiledStep[];
+  readonly attribute: Name | undefined;
+}
+
+const compiledPaths = new Map<string, CompiledPath>();
+const prefixIds = new Map<string, number>();
+
+function name(local: string, prefix: string | undefined): Name {
+  return { local, ns: nsOf(prefix) };
+}
+
+function relKey(steps: readonly Name[], a: Name | undefined): string {
+  let k = '';
+  for (const s of steps) k += `{${s.ns}}${s.local}/`;
+  return a ? `${k}@{${a.ns}}${a.local}` : k;
+}
+
+/** The compiled form of a catalogue path (throws CatalogPathError on a malformed one, as parseCatalogPath). */
+export function compilePath(path: string): CompiledPath {
+  const hit = compiledPaths.get(path);
+  if (hit) return hit;
+  const p = parseCatalogPath(path);
+  let key = '';
+  const steps: CompiledStep[] = p.steps.map((s) => {
+    const predicates = s.predicates.map((pr): CompiledPredicate => ({
+      steps: pr.rel.steps.map((q) => name(q.local, q.prefix)),
+      attribute: pr.rel.attribute ? name(pr.rel.attribute.local, pr.rel.attribute.prefix) : undefined,
+      value: pr.value,
+    }));
+    // the key must tell apart exactly what evaluation tells apart: names, predicates, literals
+    key += `/{${nsOf(s.prefix)}}${s.local}`;
+    for (const pr of predicates) key += `[${relKey(pr.steps, pr.attribute)}=${JSON.stringify(pr.value)}]`;
+    let id = prefixIds.get(key);
+    if (id === undefined) {
+      id = prefixIds.size;
+      prefixIds.set(key, id);
+    }
+    return { local: s.local, ns: nsOf(s.prefix), predicates, prefixId: id };
+  });
+  const c: CompiledPath = { source: path, steps, attribute: p.attribute ? name(p.attribute.local, p.attribute.prefix) : undefined };
+  if (compiledPaths.size > 10_000) {
+    compiledPaths.clear();
+    prefixIds.clear();
+  }
+  compiledPaths.set(path, c);
+  return c;
+}
+
+function attrNamed(el: JElement, a: Name): JAttr | undefined {
+  const as = el.attrs;
+  for (let i = 0; i < as.length; i++) {
+    const x = as[i]!;
+    if (x.local === a.local && x.ns === a.ns) return x;
+  }
+  return undefined;
+}
+
+/** Whether some node the predicate's relative path selects from `el` has the literal as value. */
+function relMatches(el: JElement, steps: readonly Name[], i: number, a: Name | undefined, value: string): boolean {
+  if (i === steps.length) return a ? attrNamed(el, a)?.value === value : el.content === value;
+  const s = steps[i]!;
+  const cs = el.children;
+  for (let k = 0; k < cs.length; k++) {
+    const c = cs[k]!;
+    if (c.local === s.local && c.ns === s.ns && relMatches(c, steps, i + 1, a, value)) return true;
   }
   return false;
 }
 
-/** Nodes a catalogue path selects from a context element, in document order (as libxml2's XPath). */
-export function selectJ(ctx: JElement, catalogPath: string): JSelected[] {
-  const p = parseCatalogPath(catalogPath);
-  let cur: JElement[] = [ctx];
-  for (const s of p.steps) {
-    const next: JElement[] = [];
-    for (const c of cur) {
-      for (const k of stepKids(c, s)) {
-        let ok = true;
-        for (const pr of s.predicates) {
-          if (!relMatches(k, pr.rel, pr.value)) {
-            ok = false;
-            break;
-          }
-        }
-        if (ok) next.push(k);
-      }
-    }
-    cur = next;
+function passes(el: JElement, preds: readonly CompiledPredicate[]): boolean {
+  for (let i = 0; i < preds.length; i++) {
+    const pr = preds[i]!;
+    if (!relMatches(el, pr.steps, 0, pr.attribute, pr.value)) return false;
   }
-  const a = p.attribute;
-  if (!a) return cur;
+  return true;
+}
+
+/** Children of every context (in order) that a step selects, appended to `out`. */
+function stepInto(from: readonly JElement[], s: CompiledStep, out: JElement[]): JElement[] {
+  const local = s.local;
+  // after the first match, the tree's own string for the namespace: its siblings share that very
+  // string, so the comparison is by identity (same result: === compares content)
+  let ns = s.ns;
+  const preds = s.predicates;
+  for (let j = 0; j < from.length; j++) {
+    const cs = from[j]!.children;
+    for (let k = 0; k < cs.length; k++) {
+      const c = cs[k]!;
+      if (c.local !== local || c.ns !== ns) continue;
+      ns = c.ns;
+      if (preds.length === 0 || passes(c, preds)) out.push(c);
+    }
+  }
+  return out;
+}
+
+function finish(cur: readonly JElement[], a: Name | undefined, last: CompiledStep | undefined, ctx: JElement): JSelected[] {
+  if (!a) return last === undefined ? [ctx] : (cur as JElement[]);
   const out: JAttr[] = [];
-  for (const c of cur) {
-    const at = attrOf(c, a);
+  for (let j = 0; j < cur.length; j++) {
+    const at = attrNamed(cur[j]!, a);
     if (at) out.push(at);
   }
   return out;
+}
+
+/** Nodes a compiled catalogue path selects from a context element, in document order (as libxml2's XPath). */
+export function selectCompiled(ctx: JElement, p: CompiledPath): JSelected[] {
+  const steps = p.steps;
+  let cur: JElement[] = [ctx];
+  for (let i = 0; i < steps.length; i++) {
+    cur = stepInto(cur, steps[i]!, []);
+    if (cur.length === 0) break;
+  }
+  return finish(cur, p.attribute, steps[steps.length - 1], ctx);
+}
+
+/** Nodes a catalogue path selects from a context element, in document order (as libxml2's XPath). */
+export function selectJ(ctx: JElement, catalogPath: string): JSelected[] {
+  return selectCompiled(ctx, compilePath(catalogPath));
+}
+
+/**
+ * Many paths from one context element (a template's header entries from the root, a section's
+ * entries from the section): the nodes of each path prefix are computed once and shared by every
+ * path that starts with it (hl7:recordTarget/hl7:patientRole for a score of header entries).
+ * Same nodes, same order as selectJ: a step's result depends only on the prefix's nodes.
+ */
+export class PathSelector {
+  private readonly memo = new Map<number, JElement[]>();
+
+  constructor(readonly ctx: JElement) {}
+
+  select(path: string | CompiledPath): JSelected[] {
+    const p = typeof path === 'string' ? compilePath(path) : path;
+    const steps = p.steps;
+    const n = steps.length;
+    if (n === 0) return finish([this.ctx], p.attribute, undefined, this.ctx);
+    // the longest memoised prefix short of the whole path (the last step always gives a fresh array: callers own results)
+    let i = n - 1;
+    let cur: JElement[] | undefined;
+    while (i > 0 && (cur = this.memo.get(steps[i - 1]!.prefixId)) === undefined) i--;
+    if (i === 0) cur = [this.ctx];
+    for (; i < n; i++) {
+      if (cur!.length === 0) return [];
+      const next = stepInto(cur!, steps[i]!, []);
+      if (i < n - 1) this.memo.set(steps[i]!.prefixId, next);
+      cur = next;
+    }
+    return finish(cur!, p.attribute, steps[n - 1], this.ctx);
+  }
 }
 
 export function elementsJ(nodes: JSelected[]): JElement[] {
@@ -206,12 +346,30 @@ export function lineOfJ(n: JSelected): number | undefined {
 
 /** Every element in document order (the root first). */
 export function* descendantsJ(root: JElement): Generator<JElement> {
-  const stack = [root];
-  while (stack.length > 0) {
-    const el = stack.pop()!;
-    yield el;
-    for (let k = el.children.length - 1; k >= 0; k--) stack.push(el.children[k]!);
+  yield* elementsInOrder(root);
+}
+
+const inOrder = new WeakMap<JElement, readonly JElement[]>();
+
+/**
+ * Every element under `root` in document order (the root first), as an array computed once per
+ * root: the tree is read-only once built, and several layers walk the whole document.
+ */
+export function elementsInOrder(root: JElement): readonly JElement[] {
+  let list = inOrder.get(root);
+  if (list === undefined) {
+    // an explicit stack: a hostile document may nest deeper than the call stack
+    const out: JElement[] = [];
+    const stack = [root];
+    while (stack.length > 0) {
+      const el = stack.pop()!;
+      out.push(el);
+      for (let k = el.children.length - 1; k >= 0; k--) stack.push(el.children[k]!);
+    }
+    list = out;
+    inOrder.set(root, list);
   }
+  return list;
 }
 
 function nameTest(local: string, uri: string): string {

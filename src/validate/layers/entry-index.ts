@@ -1,4 +1,5 @@
-import { kids, selectJ, type JElement, type JSelected } from '../../xml/jstree.js';
+import { compilePath, selectCompiled, type CompiledPath, type JElement, type JSelected } from '../../xml/jstree.js';
+import { NS } from '../../xml/ns.js';
 
 /**
  * Most data elements a WS/T 500 section places are observations picked by their code:
@@ -12,45 +13,90 @@ import { kids, selectJ, type JElement, type JSelected } from '../../xml/jstree.j
 
 const BY_OBSERVATION_CODE = /^hl7:entry\[hl7:observation\/hl7:code\/@code='([^']*)'\](?:\[hl7:observation\/hl7:code\/@displayName='([^']*)'\])?\/(hl7:observation\/.+)$/;
 
-interface IndexedEntry {
-  el: JElement;
-  /** @code and @displayName of every hl7:observation/hl7:code under the entry: the predicates test them independently */
-  codes: Set<string>;
-  names: Set<string>;
+/** An indexed path, taken apart once per path text: the code, the display name, the remainder compiled. */
+interface IndexedPath {
+  code: string;
+  name: string | undefined;
+  /** compiled on first use, as selectJ would parse it (a malformed remainder throws only when evaluated) */
+  restText: string;
+  rest?: CompiledPath;
+}
+
+const shapes = new Map<string, IndexedPath | null>();
+
+function shapeOf(path: string): IndexedPath | null {
+  let s = shapes.get(path);
+  if (s === undefined) {
+    const m = BY_OBSERVATION_CODE.exec(path);
+    s = m ? { code: m[1]!, name: m[2], restText: m[3]! } : null;
+    if (shapes.size > 10_000) shapes.clear();
+    shapes.set(path, s);
+  }
+  return s;
 }
 
 export class SectionEntries {
-  private entries: IndexedEntry[] | undefined;
+  /** @code of any hl7:observation/hl7:code under an entry → those entries, in document order, each once */
+  private byCode: Map<string, JElement[]> | undefined;
 
   constructor(private readonly section: JElement) {}
 
   /** What `path` selects from the section, or undefined when the path is not of the indexed shape. */
   select(path: string): JSelected[] | undefined {
-    const m = BY_OBSERVATION_CODE.exec(path);
-    if (!m) return undefined;
-    const [, code, name, rest] = m as unknown as [string, string, string | undefined, string];
-    this.entries ??= this.build();
+    const shape = shapeOf(path);
+    if (shape === null) return undefined;
+    this.byCode ??= this.build();
     const out: JSelected[] = [];
-    for (const e of this.entries) {
-      if (e.codes.has(code) && (name === undefined || e.names.has(name))) out.push(...selectJ(e.el, rest));
+    const list = this.byCode.get(shape.code);
+    if (list === undefined) return out;
+    const name = shape.name;
+    for (let i = 0; i < list.length; i++) {
+      const el = list[i]!;
+      // the two predicates test code and name independently: any observation code of the entry may carry the name
+      if (name !== undefined && !hasDisplayName(el, name)) continue;
+      const got = selectCompiled(el, (shape.rest ??= compilePath(shape.restText)));
+      for (let k = 0; k < got.length; k++) out.push(got[k]!);
     }
     return out;
   }
 
-  private build(): IndexedEntry[] {
-    const list: IndexedEntry[] = [];
-    for (const entry of kids(this.section, 'entry')) {
-      const e: IndexedEntry = { el: entry, codes: new Set(), names: new Set() };
-      for (const obs of kids(entry, 'observation')) {
-        for (const code of kids(obs, 'code')) {
+  private build(): Map<string, JElement[]> {
+    const byCode = new Map<string, JElement[]>();
+    const cs = this.section.children;
+    for (let i = 0; i < cs.length; i++) {
+      const entry = cs[i]!;
+      if (entry.local !== 'entry' || entry.ns !== NS.hl7) continue;
+      const os = entry.children;
+      for (let j = 0; j < os.length; j++) {
+        const obs = os[j]!;
+        if (obs.local !== 'observation' || obs.ns !== NS.hl7) continue;
+        const ks = obs.children;
+        for (let k = 0; k < ks.length; k++) {
+          const code = ks[k]!;
+          if (code.local !== 'code' || code.ns !== NS.hl7) continue;
           const c = code.attr('code');
-          if (c) e.codes.add(c.value);
-          const d = code.attr('displayName');
-          if (d) e.names.add(d.value);
+          if (!c) continue;
+          const list = byCode.get(c.value);
+          if (list === undefined) byCode.set(c.value, [entry]);
+          else if (list[list.length - 1] !== entry) list.push(entry);
         }
       }
-      if (e.codes.size > 0 || e.names.size > 0) list.push(e);
     }
-    return list;
+    return byCode;
   }
+}
+
+/** Whether some hl7:observation/hl7:code of the entry has this @displayName. */
+function hasDisplayName(entry: JElement, name: string): boolean {
+  const os = entry.children;
+  for (let j = 0; j < os.length; j++) {
+    const obs = os[j]!;
+    if (obs.local !== 'observation' || obs.ns !== NS.hl7) continue;
+    const ks = obs.children;
+    for (let k = 0; k < ks.length; k++) {
+      const code = ks[k]!;
+      if (code.local === 'code' && code.ns === NS.hl7 && code.attr('displayName')?.value === name) return true;
+    }
+  }
+  return false;
 }

@@ -1,6 +1,6 @@
 import { checkValue, parseFormat, type FormatCheck, type RepresentationFormat } from '../../catalog/format.js';
 import type { Cardinality, DocumentTemplate, EntryTemplate, SectionTemplate } from '../../catalog/types.js';
-import { descendantsJ, isElement, selectJ, xpathOfJ, type JElement, type JSelected } from '../../xml/jstree.js';
+import { compilePath, elementsInOrder, firstKid, isElement, PathSelector, selectCompiled, selectJ, xpathOfJ, type JAttr, type JElement, type JSelected } from '../../xml/jstree.js';
 import { NS } from '../../xml/ns.js';
 import { parseCatalogPath, pathToString } from '../../xml/path-grammar.js';
 import { attr, childrenNamed, elementsOf, Findings, type LayerContext } from './context.js';
@@ -32,6 +32,7 @@ export interface TemplateResult {
 }
 
 const SECTION_PATH = 'hl7:component/hl7:structuredBody/hl7:component/hl7:section';
+const SECTION = compilePath(SECTION_PATH);
 const HEADER_PATH = () => '/hl7:ClinicalDocument';
 
 function clauseOf(t: DocumentTemplate): string {
@@ -66,24 +67,25 @@ export function runTemplate(ctx: LayerContext): TemplateResult {
   templateIdentity(root, t, f, clause);
 
   for (const part of t.header.required) {
-    if (childrenNamed(root, part).length === 0) f.addAt('HT-TPL-HEADER-MISSING', { part, clause }, `/hl7:ClinicalDocument/hl7:${part}`);
+    if (firstKid(root, part) === undefined) f.addAt('HT-TPL-HEADER-MISSING', { part, clause }, `/hl7:ClinicalDocument/hl7:${part}`);
   }
 
   const checked = new Set<string>();
   const headerSiblings = t.header.elements;
+  // header entries share long prefixes (hl7:recordTarget/hl7:patientRole/…): evaluated once
+  const header = new PathSelector(root);
   for (const e of t.header.elements) {
-    const r = checkEntry(root, HEADER_PATH, e, headerSiblings, f, clause, '文档头 (header)', checked);
+    const r = checkEntry(root, HEADER_PATH, e, headerSiblings, f, clause, '文档头 (header)', checked, header);
     resolved.push(r);
   }
 
-  const sections = elementsOf(selectJ(root, SECTION_PATH));
+  const sections = selectCompiled(root, SECTION) as JElement[];
   const byCode = new Map<string, JElement[]>();
   for (const s of sections) {
-    const code = selectJ(s, 'hl7:code/@code')[0];
-    const c = code !== undefined && !isElement(code) ? code.value : '';
-    const list = byCode.get(c) ?? [];
-    list.push(s);
-    byCode.set(c, list);
+    const c = sectionCodeValue(s);
+    const list = byCode.get(c);
+    if (list) list.push(s);
+    else byCode.set(c, [s]);
   }
   for (const st of t.sections) {
     const found = byCode.get(st.code) ?? [];
@@ -100,10 +102,24 @@ export function runTemplate(ctx: LayerContext): TemplateResult {
     let at: string | undefined;
     const atOf = () => (at ??= xpathOfJ(section));
     const index = new SectionEntries(section);
-    for (const e of st.entries) resolved.push(checkEntry(section, atOf, e, st.entries, f, clause, st.title, checked, index));
+    const selector = new PathSelector(section);
+    for (const e of st.entries) resolved.push(checkEntry(section, atOf, e, st.entries, f, clause, st.title, checked, selector, index));
   }
   datesEverywhere(root, f, checked);
   return { findings: f, resolved };
+}
+
+/** What hl7:code/@code selects first from a section: the @code of its first hl7:code child that has one; '' for none. */
+function sectionCodeValue(section: JElement): string {
+  const cs = section.children;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i]!;
+    if (c.local === 'code' && c.ns === NS.hl7) {
+      const a = c.attr('code');
+      if (a) return a.value;
+    }
+  }
+  return '';
 }
 
 function headerBasics(root: JElement, f: Findings): void {
@@ -165,42 +181,24 @@ const COMPATIBLE: Record<string, readonly string[]> = {
   CD: ['CD', 'CE', 'CV'], CE: ['CE', 'CD', 'CV'], CV: ['CV', 'CD', 'CE'],
 };
 
-/** The value an element of a data type carries, and the node it sits on. */
-function valuesOf(el: JElement, dataType: string): { value: string; node: JSelected }[] {
-  const a = (n: string): { value: string; node: JSelected }[] => {
-    const at = el.attr(n);
-    return [{ value: at?.value ?? '', node: at ?? el }];
-  };
-  switch (dataType) {
-    case 'CD': case 'CE': case 'CV': case 'CS':
-      return a('code');
-    case 'PQ': case 'INT': case 'REAL': case 'BL': case 'TS': case 'MO': case 'TEL':
-      return a('value');
-    case 'II':
-      return a('extension');
-    case 'IVL_TS': case 'IVL_PQ': {
-      const out: { value: string; node: JSelected }[] = [];
-      for (const b of ['low', 'high']) {
-        const c = childrenNamed(el, b)[0];
-        if (c) out.push({ value: c.attr('value')?.value ?? '', node: c.attr('value') ?? c });
-      }
-      return out.length ? out : a('value');
-    }
-    case 'RTO': {
-      const n = childrenNamed(el, 'numerator')[0];
-      return n ? [{ value: n.attr('value')?.value ?? '', node: n.attr('value') ?? n }] : [{ value: '', node: el }];
-    }
-    default:
-      return [{ value: el.content, node: el }];
-  }
-}
-
 function isRealDateProblem(check: Extract<FormatCheck, { ok: false }>): boolean {
   return (check.code === 'date' || check.code === 'dateTime') && /not a real/.test(check.reason);
 }
 
-/** The path without the @root predicate of its last id step, when it has one. */
+const relaxedPaths = new Map<string, { relaxed: string; root: string } | null>();
+
+/** The path without the @root predicate of its last id step, when it has one (cached by the path's text). */
 function rootRelaxed(path: string): { relaxed: string; root: string } | undefined {
+  let r = relaxedPaths.get(path);
+  if (r === undefined) {
+    r = rootRelaxedOf(path) ?? null;
+    if (relaxedPaths.size > 10_000) relaxedPaths.clear();
+    relaxedPaths.set(path, r);
+  }
+  return r ?? undefined;
+}
+
+function rootRelaxedOf(path: string): { relaxed: string; root: string } | undefined {
   const p = parseCatalogPath(path);
   const i = p.steps.length - 1;
   const last = p.steps[i];
@@ -211,12 +209,14 @@ function rootRelaxed(path: string): { relaxed: string; root: string } | undefine
   return { relaxed: pathToString({ ...p, steps }), root: pr.value };
 }
 
+type EntryParams = { name: string; de: string; clause: string; where: string };
+
 function checkEntry(
   ctx: JElement, ctxPath: () => string, e: EntryTemplate, siblings: EntryTemplate[], f: Findings, clause: string, where: string, checked: Set<string>,
-  index?: SectionEntries,
+  selector: PathSelector, index?: SectionEntries,
 ): ResolvedEntry {
-  const nodes = index?.select(e.xpath) ?? selectJ(ctx, e.xpath);
-  const p = { name: e.name, de: e.de, clause, where };
+  const nodes = index?.select(e.xpath) ?? selector.select(e.xpath);
+  const p: EntryParams = { name: e.name, de: e.de, clause, where };
   if (nodes.length === 0) {
     if (!needsOne(e.cardinality)) return { entry: e, nodes };
     const idRoot = rootRelaxed(e.xpath);
@@ -241,34 +241,74 @@ function checkEntry(
     f.add('HT-TPL-ENTRY-CARD', { ...p, count: nodes.length, cardinality: e.cardinality }, nodes[1]!);
   }
   const fmt = formatOf(e.format);
-  for (const n of nodes) {
-    const holder = isElement(n) ? n : n.parent;
-    if (holder.attr('nullFlavor')) continue;
-    const values = isElement(n) ? valuesOf(n, e.dataType) : [{ value: n.value, node: n as JSelected }];
-    if (isElement(n) && n.local === 'value') dataType(n, e, f, clause);
-    for (const v of values) {
-      if (v.value.trim() === '') {
-        f.add('HT-TPL-EMPTY-VALUE', p, v.node, needsOne(e.cardinality) ? {} : { severity: 'warning' });
-        continue;
-      }
-      if (fmt) {
-        const check = checkValue(fmt, v.value);
-        if (!check.ok) {
-          const key = keyOf(v.node);
-          checked.add(key);
-          if (isRealDateProblem(check)) f.add('HT-TPL-DATE', { ...p, value: v.value, reason: check.reasonZh }, v.node, { paramsEn: { reason: check.reason } });
-          else f.add('HT-TPL-FORMAT', { ...p, value: clip(v.value), format: e.format, reason: check.reasonZh }, v.node, { paramsEn: { reason: check.reason } });
-        } else if (fmt.kind === 'date' || fmt.kind === 'dateTime') {
-          checked.add(keyOf(v.node));
-        }
-      }
+  const dt = e.dataType;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (!isElement(n)) {
+      if (n.parent.attr('nullFlavor')) continue;
+      checkOne(n.value, n, e, p, fmt, f, checked);
+      continue;
     }
-    if (e.unit && isElement(n) && (e.dataType === 'PQ' || e.dataType === 'IVL_PQ')) {
-      const u = attr(n, 'unit') ?? (e.dataType === 'IVL_PQ' ? attr(childrenNamed(n, 'low')[0], 'unit') : undefined);
+    if (n.attr('nullFlavor')) continue;
+    if (n.local === 'value') dataType(n, e, f, clause);
+    // the value an element of a data type carries, and the node it sits on
+    switch (dt) {
+      case 'CD': case 'CE': case 'CV': case 'CS':
+        onAttr(n, 'code', e, p, fmt, f, checked);
+        break;
+      case 'PQ': case 'INT': case 'REAL': case 'BL': case 'TS': case 'MO': case 'TEL':
+        onAttr(n, 'value', e, p, fmt, f, checked);
+        break;
+      case 'II':
+        onAttr(n, 'extension', e, p, fmt, f, checked);
+        break;
+      case 'IVL_TS': case 'IVL_PQ': {
+        const low = firstKid(n, 'low');
+        const high = firstKid(n, 'high');
+        if (low) onAttr(low, 'value', e, p, fmt, f, checked);
+        if (high) onAttr(high, 'value', e, p, fmt, f, checked);
+        if (!low && !high) onAttr(n, 'value', e, p, fmt, f, checked);
+        break;
+      }
+      case 'RTO': {
+        const num = firstKid(n, 'numerator');
+        if (num) onAttr(num, 'value', e, p, fmt, f, checked);
+        else checkOne('', n, e, p, fmt, f, checked);
+        break;
+      }
+      default:
+        checkOne(n.content, n, e, p, fmt, f, checked);
+    }
+    if (e.unit && (dt === 'PQ' || dt === 'IVL_PQ')) {
+      const u = attr(n, 'unit') ?? (dt === 'IVL_PQ' ? attr(firstKid(n, 'low'), 'unit') : undefined);
       if (u !== undefined && u !== e.unit) f.add('HT-TPL-PQ-UNIT', { ...p, expected: e.unit, actual: u }, n);
     }
   }
   return { entry: e, nodes };
+}
+
+/** The value of attribute `name` of `el` (the element itself is the node when it is absent). */
+function onAttr(el: JElement, name: string, e: EntryTemplate, p: EntryParams, fmt: RepresentationFormat | null, f: Findings, checked: Set<string>): void {
+  const at = el.attr(name);
+  if (at) checkOne(at.value, at, e, p, fmt, f, checked);
+  else checkOne('', el, e, p, fmt, f, checked);
+}
+
+/** One value of an entry against its representation format. */
+function checkOne(value: string, node: JSelected, e: EntryTemplate, p: EntryParams, fmt: RepresentationFormat | null, f: Findings, checked: Set<string>): void {
+  if (value.trim() === '') {
+    f.add('HT-TPL-EMPTY-VALUE', p, node, needsOne(e.cardinality) ? {} : { severity: 'warning' });
+    return;
+  }
+  if (!fmt) return;
+  const check = checkValue(fmt, value);
+  if (!check.ok) {
+    checked.add(keyOf(node));
+    if (isRealDateProblem(check)) f.add('HT-TPL-DATE', { ...p, value, reason: check.reasonZh }, node, { paramsEn: { reason: check.reason } });
+    else f.add('HT-TPL-FORMAT', { ...p, value: clip(value), format: e.format, reason: check.reasonZh }, node, { paramsEn: { reason: check.reason } });
+  } else if (fmt.kind === 'date' || fmt.kind === 'dateTime') {
+    checked.add(keyOf(node));
+  }
 }
 
 function clip(s: string): string {
@@ -292,18 +332,18 @@ function keyOf(n: JSelected): string {
 
 // what //effectiveTime/@value | //time/@value | //low/@value | //high/@value | //birthTime/@value |
 // //value[@xsi:type="TS"]/@value | //center/@value selects (hl7 namespace), in document order
-const TS_ELEMENTS = new Set(['effectiveTime', 'time', 'low', 'high', 'birthTime', 'center']);
-
-function tsValues(root: JElement): JSelected[] {
-  const out: JSelected[] = [];
-  for (const el of descendantsJ(root)) {
-    if (el.ns !== NS.hl7) continue;
-    if (!TS_ELEMENTS.has(el.local) && !(el.local === 'value' && el.attr('type', NS.xsi)?.value === 'TS')) continue;
-    const v = el.attr('value');
-    if (v) out.push(v);
+function isTsElement(local: string): boolean {
+  // by length first: most names are none of these, and a length is cheaper than a comparison
+  switch (local.length) {
+    case 3: return local === 'low';
+    case 4: return local === 'time' || local === 'high';
+    case 6: return local === 'center';
+    case 9: return local === 'birthTime';
+    case 13: return local === 'effectiveTime';
+    default: return false;
   }
-  return out;
 }
+
 // HL7 TS: reduced precision (YYYY, YYYYMM …) is allowed; whatever is given must be real
 const TS_SHAPE = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d{1,4})?(?:[+-]\d{4})?$/;
 
@@ -312,10 +352,19 @@ const TS_SHAPE = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d{1,4})?
  * catalogue names; effectiveTime, time, birthTime … elsewhere carry dates too).
  */
 function datesEverywhere(root: JElement, f: Findings, checked: Set<string>): void {
-  for (const n of tsValues(root)) {
-    if (isElement(n)) continue;
+  const all = elementsInOrder(root);
+  // the tree's own string for the namespace: comparisons with it are mostly by identity
+  const hl7 = root.ns === NS.hl7 ? root.ns : NS.hl7;
+  const D8 = formatOf('D8')!;
+  for (let i = 0; i < all.length; i++) {
+    const el = all[i]!;
+    if (el.ns !== hl7) continue;
+    const local = el.local;
+    if (!isTsElement(local) && !(local.length === 5 && local === 'value' && el.attr('type', NS.xsi)?.value === 'TS')) continue;
+    const n = el.attr('value');
+    if (!n) continue;
     const v = n.value;
-    if (v === '' || checked.has(keyOf(n))) continue;
+    if (v === '' || (checked.size > 0 && checked.has(keyOf(n)))) continue;
     const m = TS_SHAPE.exec(v);
     if (!m) {
       if (/^\d/.test(v)) f.add('HT-TPL-DATE', { name: n.parent.local, de: 'HL7 TS', value: v, reason: '不符合 HL7 TS 格式 YYYYMMDD[hh[mm[ss]]]' }, n, { paramsEn: { reason: 'not HL7 TS YYYYMMDD[hh[mm[ss]]]' } });
@@ -326,7 +375,7 @@ function datesEverywhere(root: JElement, f: Findings, checked: Set<string>): voi
     if (mo !== undefined && (d === undefined ? Number(mo) < 1 || Number(mo) > 12 : false)) {
       problem = { ok: false, code: 'date', reason: `${v} is not a real date: month ${mo}`, reasonZh: `${v} 不是有效日期：月份 ${mo} 不存在` };
     } else if (d !== undefined) {
-      const date = checkValue('D8', `${y}${mo}${d}`);
+      const date = checkValue(D8, `${y}${mo}${d}`);
       if (!date.ok) problem = date;
     }
     if (!problem && h !== undefined && (Number(h) > 23 || Number(mi ?? 0) > 59 || Number(sec ?? 0) > 59)) {

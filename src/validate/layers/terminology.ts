@@ -1,5 +1,5 @@
 import type { ValueSetDef } from '../../catalog/types.js';
-import { descendantsJ, isElement, type JElement } from '../../xml/jstree.js';
+import { elementsInOrder, isElement, type JAttr, type JElement } from '../../xml/jstree.js';
 import { Findings, type LayerContext } from './context.js';
 import type { ResolvedEntry } from './template.js';
 
@@ -18,14 +18,44 @@ const OWN_SYSTEMS = new Set(['2.16.156.10011.2.4', '2.16.840.1.113883.6.1']);
 const HL7_SYSTEMS = /^2\.16\.840\.1\.113883\.(5|1\.11)\./;
 const CODED = new Set(['CD', 'CE', 'CV', 'CS']);
 
-function elementKey(el: JElement): string {
-  return `${el.line}:${el.local}:${el.attr('code')?.value ?? ''}`;
+/**
+ * Coded elements the template's entries already checked, told apart as (line, name, code): two
+ * elements alike in all three count as one (a one-line document), as they always have. By line
+ * first: most elements are not covered, and a number is looked up without building a key.
+ */
+class Covered {
+  private readonly byLine = new Map<number, string[]>();
+
+  add(el: JElement, code: string): void {
+    const list = this.byLine.get(el.line);
+    if (list === undefined) this.byLine.set(el.line, [el.local, code]);
+    else list.push(el.local, code);
+  }
+
+  has(el: JElement, code: string): boolean {
+    const list = this.byLine.get(el.line);
+    if (list === undefined) return false;
+    for (let i = 0; i < list.length; i += 2) if (list[i] === el.local && list[i + 1] === code) return true;
+    return false;
+  }
+}
+
+/** Whether codes of this system are left to other checks (memoised: a document repeats its systems). */
+const skipped = new Map<string, boolean>();
+function skippedSystem(system: string): boolean {
+  let v = skipped.get(system);
+  if (v === undefined) {
+    v = OWN_SYSTEMS.has(system) || HL7_SYSTEMS.test(system);
+    if (skipped.size > 10_000) skipped.clear();
+    skipped.set(system, v);
+  }
+  return v;
 }
 
 export function runTerminology(ctx: LayerContext, resolved: ResolvedEntry[]): Findings {
   const f = new Findings(ctx.file);
   const catalog = ctx.catalog;
-  const covered = new Set<string>();
+  const covered = new Covered();
   const unknownSystems = new Set<string>();
   const reportUnknown = (system: string, code: string, el: JElement) => {
     if (unknownSystems.has(system)) return;
@@ -41,7 +71,7 @@ export function runTerminology(ctx: LayerContext, resolved: ResolvedEntry[]): Fi
       if (!holder || holder.attr('nullFlavor')) continue;
       const code = holder.attr('code')?.value ?? '';
       if (code === '') continue; // the template layer reports the empty value
-      covered.add(elementKey(holder));
+      covered.add(holder, code);
       const system = holder.attr('codeSystem')?.value;
       if (e.dataType !== 'CS' && system !== e.valueSet) {
         f.add('HT-TERM-SYSTEM', { name: e.name, expected: e.valueSet, actual: system ?? '（无 none）' }, holder.attr('codeSystem') ?? holder, { paramsEn: { actual: system ?? '(none)' } });
@@ -57,14 +87,34 @@ export function runTerminology(ctx: LayerContext, resolved: ResolvedEntry[]): Fi
   }
 
   // //*[@code and @codeSystem]
-  for (const n of descendantsJ(ctx.root)) {
-    if (!n.attr('code') || !n.attr('codeSystem') || n.attr('nullFlavor')) continue;
-    const code = n.attr('code')?.value ?? '';
-    const system = n.attr('codeSystem')?.value ?? '';
-    if (code === '' || system === '' || OWN_SYSTEMS.has(system) || HL7_SYSTEMS.test(system)) continue;
-    if (covered.has(elementKey(n))) continue;
+  const all = elementsInOrder(ctx.root);
+  for (let i = 0; i < all.length; i++) {
+    const n = all[i]!;
+    // one pass over the attributes: the first of each name without a namespace, as attr(name)
+    const as = n.attrs;
+    if (as.length < 2) continue; // @code and @codeSystem at least
+    let codeAt: JAttr | undefined;
+    let systemAt: JAttr | undefined;
+    let nullFlavor = false;
+    for (let k = 0; k < as.length; k++) {
+      const a = as[k]!;
+      if (a.ns !== '') continue;
+      const l = a.local;
+      // by length first: a length is cheaper than a comparison, and most names have another
+      if (l.length === 4) {
+        if (l === 'code') codeAt ??= a;
+      } else if (l.length === 10) {
+        if (l === 'codeSystem') systemAt ??= a;
+        else if (l === 'nullFlavor') nullFlavor = true;
+      }
+    }
+    if (!codeAt || !systemAt || nullFlavor) continue;
+    const code = codeAt.value;
+    const system = systemAt.value;
+    if (code === '' || system === '' || skippedSystem(system)) continue;
+    if (covered.has(n, code)) continue;
     if (system === DE_CODE_SYSTEM) {
-      if (!catalog.dataElements.has(code)) f.add('HT-TERM-DE-UNKNOWN', { de: code }, n.attr('code') ?? n);
+      if (!catalog.dataElements.has(code)) f.add('HT-TERM-DE-UNKNOWN', { de: code }, codeAt);
       continue;
     }
     const vs = catalog.valueSets.get(system);
