@@ -374,6 +374,18 @@ describe('scanChecked on mutated samples: ok ⇒ libxml2 accepts and builds the 
     );
   }, 600_000);
 
+  it(`any characters at the start of a text run or attribute value (${FUZZ.numRuns * 2} cases)`, () => {
+    const spots = seeds.map((t) => [...t.matchAll(/="|>/g)].map((m) => m.index! + m[0].length));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: seeds.length - 1 }), frac, fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }), (k, at, chars) => {
+        const sp = spots[k]!;
+        const pos = sp[Math.floor(at * sp.length)]!;
+        sound(seeds[k]!.slice(0, pos) + chars + seeds[k]!.slice(pos));
+      }),
+      { seed: FUZZ.seed + 13, numRuns: FUZZ.numRuns * 2 },
+    );
+  }, 600_000);
+
   it('every hostile fragment of the fuzz corpus, inserted at every tag boundary of a small document', () => {
     const base = '<?xml version="1.0" encoding="UTF-8"?>\n<a xmlns="urn:hl7-org:v3"><b x="1">t</b><c/></a>\n';
     const cuts = [...base.matchAll(/[<>]/g)].map((m) => m.index!);
