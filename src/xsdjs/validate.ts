@@ -297,13 +297,21 @@ function derivedFrom(t: RType, d: RType): boolean {
   return false;
 }
 
+/**
+ * xsi:schemaLocation / xsi:noNamespaceSchemaLocation: libxml2 validating against a given schema
+ * ignores them whatever their value or place (tested differentially), so they are skipped.
+ */
+function isLocationHint(local: string): boolean {
+  return local === 'schemaLocation' || local === 'noNamespaceSchemaLocation';
+}
+
 /** An element with a declaration. */
 function element(el: JElement, decl: RElem): boolean {
   let type = decl.type;
   const attrs = el.attrs;
   for (let i = 0; i < attrs.length; i++) {
     const a = attrs[i]!;
-    if (a.ns !== XSI) continue;
+    if (a.ns !== XSI || isLocationHint(a.local)) continue;
     if (a.local !== 'type') return fail(`xsi:${a.local} is not handled by the fast path`, el);
     const t = xsiType(el, a.value);
     if (t === undefined) return fail(`xsi:type ${a.value} does not name a type of the schema`, el);
@@ -322,7 +330,7 @@ function laxElement(el: JElement): boolean {
   const attrs = el.attrs;
   for (let i = 0; i < attrs.length; i++) {
     const a = attrs[i]!;
-    if (a.ns !== XSI) continue;
+    if (a.ns !== XSI || isLocationHint(a.local)) continue;
     if (a.local !== 'type') return fail(`xsi:${a.local} is not handled by the fast path`, el);
     const t = xsiType(el, a.value);
     if (t === undefined) return fail(`xsi:type ${a.value} does not name a type of the schema`, el);
