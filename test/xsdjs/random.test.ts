@@ -12,7 +12,7 @@ import { clone, elementsOf, parentOf, toNodes, toText, verdicts, type MNode } fr
  */
 
 const NAMES = ['id', 'code', 'title', 'value', 'low', 'high', 'section', 'entry', 'observation', 'foo', 'realmCode', 'templateId', 'name', 'given', 'family', 'addr', 'city', 'telecom', 'originalText', 'component', 'text', 'paragraph', 'content', 'item', 'queryAck', 'acknowledgement', 'device', 'subject', 'effectiveTime', 'translation'];
-const ATTRS = ['foo', 'nullFlavor', 'classCode', 'moodCode', 'code', 'codeSystem', 'value', 'unit', 'root', 'extension', 'typeCode', 'ID', 'xsi:type', 'xsi:nil', 'use', 'inclusive', 'operator', 'representation', 'mediaType', 'negationInd', 'xml:lang', 'displayName'];
+const ATTRS = ['foo', 'nullFlavor', 'classCode', 'moodCode', 'code', 'codeSystem', 'value', 'unit', 'root', 'extension', 'typeCode', 'ID', 'xsi:type', 'xsi:nil', 'use', 'inclusive', 'operator', 'representation', 'mediaType', 'negationInd', 'xml:lang', 'displayName', 'xsi:schemaLocation', 'xsi:noNamespaceSchemaLocation'];
 const VALUES = ['', ' ', 'x y', 'EVN', 'DOCCLIN', 'true', 'false', '1', '0', '-1', '1.5', '1e3', '20230230', '20230101', '2.16.156.10011.1.1', 'ZZ', '测试', 'UNK', 'NI', 'OBS', 'H', 'PQ', 'CD', 'CE', 'ST', 'IVL_TS', 'TS', 'INT', 'ANY', 'XYZ', 'hl7:CD', 'xsi:CD', 'a:b', '#x', 'mailto:a@b', '测试说明', 'TXT', 'text/plain', ' RCT', 'RCT'];
 const TEXTS = ['x', ' ', '\n  ', '测试', '&', '<'];
 
