@@ -82,6 +82,14 @@ function collapse(s: string): string {
   return s.replace(/[ \t\r\n]+/g, ' ').trim();
 }
 
+/** A form / formDefault value; anything but the two keywords is refused rather than guessed. */
+function formValue(v: string | undefined): 'qualified' | 'unqualified' | undefined {
+  if (v === undefined) return undefined;
+  const c = collapse(v);
+  if (c !== 'qualified' && c !== 'unqualified') throw new XsdJsUnsupported(`form value ${v}`);
+  return c;
+}
+
 function occurs(node: JElement): { min: number; max: Max } {
   const mn = att(node, 'minOccurs');
   const mx = att(node, 'maxOccurs');
@@ -144,8 +152,8 @@ class Compiler {
     const doc: Doc = {
       file: path,
       tns: att(root, 'targetNamespace') ?? '',
-      elementQualified: att(root, 'elementFormDefault') === 'qualified',
-      attributeQualified: att(root, 'attributeFormDefault') === 'qualified',
+      elementQualified: formValue(att(root, 'elementFormDefault')) === 'qualified',
+      attributeQualified: formValue(att(root, 'attributeFormDefault')) === 'qualified',
     };
     this.docs.set(path, doc);
     const reg = (m: Map<string, Def>, node: JElement) => {
@@ -518,8 +526,8 @@ class Compiler {
     check(node, 'elementLocal');
     const name = att(node, 'name');
     if (name === undefined) throw new XsdJsUnsupported('local element without a name');
-    const form = att(node, 'form');
-    const qualified = form === undefined ? doc.elementQualified : collapse(form) === 'qualified';
+    const form = formValue(att(node, 'form'));
+    const qualified = form === undefined ? doc.elementQualified : form === 'qualified';
     const ns = qualified ? doc.tns : '';
     const data = this.elementData(node, doc, ns, name);
     const i = this.elements.push(data) - 1;
@@ -596,8 +604,8 @@ class Compiler {
       check(n, 'attribute');
       const name = att(n, 'name');
       if (name === undefined) throw new XsdJsUnsupported('attribute without a name');
-      const form = att(n, 'form');
-      const qualified = form === undefined ? doc.attributeQualified : collapse(form) === 'qualified';
+      const form = formValue(att(n, 'form'));
+      const qualified = form === undefined ? doc.attributeQualified : form === 'qualified';
       ns = qualified ? doc.tns : '';
       local = name;
       if (use === 'prohibited') return [clark(ns, local), 'prohibited'];
