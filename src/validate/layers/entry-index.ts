@@ -14,7 +14,7 @@ import { NS } from '../../xml/ns.js';
 const BY_OBSERVATION_CODE = /^hl7:entry\[hl7:observation\/hl7:code\/@code='([^']*)'\](?:\[hl7:observation\/hl7:code\/@displayName='([^']*)'\])?\/(hl7:observation\/.+)$/;
 
 /** An indexed path, taken apart once per path text: the code, the display name, the remainder compiled. */
-interface IndexedPath {
+export interface IndexedPath {
   code: string;
   name: string | undefined;
   /** compiled on first use, as selectJ would parse it (a malformed remainder throws only when evaluated) */
@@ -24,7 +24,8 @@ interface IndexedPath {
 
 const shapes = new Map<string, IndexedPath | null>();
 
-function shapeOf(path: string): IndexedPath | null {
+/** The indexed shape of a path (cached by its text), or null when the index cannot answer it. */
+export function shapeOf(path: string): IndexedPath | null {
   let s = shapes.get(path);
   if (s === undefined) {
     const m = BY_OBSERVATION_CODE.exec(path);
@@ -44,7 +45,11 @@ export class SectionEntries {
   /** What `path` selects from the section, or undefined when the path is not of the indexed shape. */
   select(path: string): JSelected[] | undefined {
     const shape = shapeOf(path);
-    if (shape === null) return undefined;
+    return shape === null ? undefined : this.selectShape(shape);
+  }
+
+  /** What a path of the indexed shape (shapeOf) selects from the section. */
+  selectShape(shape: IndexedPath): JSelected[] {
     this.byCode ??= this.build();
     const out: JSelected[] = [];
     const list = this.byCode.get(shape.code);

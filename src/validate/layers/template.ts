@@ -1,10 +1,10 @@
 import { checkValue, parseFormat, type FormatCheck, type RepresentationFormat } from '../../catalog/format.js';
 import type { Cardinality, DocumentTemplate, EntryTemplate, SectionTemplate } from '../../catalog/types.js';
-import { compilePath, elementsInOrder, firstKid, isElement, PathSelector, selectCompiled, selectJ, xpathOfJ, type JAttr, type JElement, type JSelected } from '../../xml/jstree.js';
+import { compilePath, type CompiledPath, elementsInOrder, firstKid, isElement, PathSelector, selectCompiled, selectJ, xpathOfJ, type JAttr, type JElement, type JSelected } from '../../xml/jstree.js';
 import { NS } from '../../xml/ns.js';
 import { parseCatalogPath, pathToString } from '../../xml/path-grammar.js';
 import { attr, childrenNamed, elementsOf, Findings, type LayerContext } from './context.js';
-import { SectionEntries } from './entry-index.js';
+import { SectionEntries, shapeOf, type IndexedPath } from './entry-index.js';
 
 /**
  * Layer 3, template rules from the catalogue: the header (realmCode, typeId, templateId,
@@ -211,11 +211,37 @@ function rootRelaxedOf(path: string): { relaxed: string; root: string } | undefi
 
 type EntryParams = { name: string; de: string; clause: string; where: string };
 
+/**
+ * What an entry needs from its catalogue text, worked out once per entry object: the parsed
+ * format, the index shape of its path, the compiled path (on first use, where selectJ would
+ * parse it). Keyed by the entry object and checked against its current xpath and format, so a
+ * catalogue edited in place or reloaded never meets a stale plan.
+ */
+interface EntryPlan {
+  xpath: string;
+  format: string;
+  fmt: RepresentationFormat | null;
+  shape: IndexedPath | null;
+  path: CompiledPath | undefined;
+}
+
+const entryPlans = new WeakMap<EntryTemplate, EntryPlan>();
+
+function planOf(e: EntryTemplate): EntryPlan {
+  let p = entryPlans.get(e);
+  if (p === undefined || p.xpath !== e.xpath || p.format !== e.format) {
+    p = { xpath: e.xpath, format: e.format, fmt: formatOf(e.format), shape: shapeOf(e.xpath), path: undefined };
+    entryPlans.set(e, p);
+  }
+  return p;
+}
+
 function checkEntry(
   ctx: JElement, ctxPath: () => string, e: EntryTemplate, siblings: EntryTemplate[], f: Findings, clause: string, where: string, checked: Set<string>,
   selector: PathSelector, index?: SectionEntries,
 ): ResolvedEntry {
-  const nodes = index?.select(e.xpath) ?? selector.select(e.xpath);
+  const plan = planOf(e);
+  const nodes = index && plan.shape ? index.selectShape(plan.shape) : selector.select((plan.path ??= compilePath(e.xpath)));
   const p: EntryParams = { name: e.name, de: e.de, clause, where };
   if (nodes.length === 0) {
     if (!needsOne(e.cardinality)) return { entry: e, nodes };
@@ -240,7 +266,7 @@ function checkEntry(
   if (nodes.length > 1 && atMostOne(e.cardinality)) {
     f.add('HT-TPL-ENTRY-CARD', { ...p, count: nodes.length, cardinality: e.cardinality }, nodes[1]!);
   }
-  const fmt = formatOf(e.format);
+  const fmt = plan.fmt;
   const dt = e.dataType;
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
