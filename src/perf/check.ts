@@ -60,7 +60,44 @@ const MAX_SAMPLES = 200;
 const QUERY_CODE = /<(?:[\w.-]+:)?queryResponseCode\b[^>]*?\scode\s*=\s*["']([A-Za-z]+)["']/;
 
 const ENVELOPE_START = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?Envelope[\s>]/;
-const ENVELOPE_END = /<\/(?:[\w.-]+:)?Envelope>\s*$/;
+const PREFIX = /^[\w.-]+:$/;
+
+/**
+ * The text ends with `</Envelope>` or `</prefix:Envelope>` (then only white space): what
+ * /<\/(?:[\w.-]+:)?Envelope>\s*$/ says, from the end — the regex tried every '<' from the start.
+ */
+function endsWithEnvelope(text: string): boolean {
+  const t = text.trimEnd();
+  if (!t.endsWith('Envelope>')) return false;
+  const name = t.length - 9;
+  const lt = t.lastIndexOf('</', name - 2);
+  if (lt < 0) return false;
+  return lt + 2 === name || PREFIX.test(t.slice(lt + 2, name));
+}
+
+/**
+ * decodeBody for a UTF-8 answer whose Content-Type is the one the platform sent last time: the
+ * transport parses the header afresh per call (~1 µs, on every response under load). Anything
+ * else — another Content-Type, a BOM, bytes that are not UTF-8 — takes decodeBody itself.
+ */
+class BodyText {
+  private utf8ContentType: string | undefined;
+  private readonly fatal = new TextDecoder('utf-8', { fatal: true });
+
+  decode(body: Buffer, contentType: string | undefined): string {
+    if (contentType !== undefined && contentType === this.utf8ContentType && !(body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) && !(body[0] === 0xff && body[1] === 0xfe) && !(body[0] === 0xfe && body[1] === 0xff)) {
+      try {
+        return this.fatal.decode(body);
+      } catch {
+        // not UTF-8 after all: decodeBody says how it is decoded
+      }
+    }
+    const d = decodeBody(body, contentType);
+    const declared = contentType !== undefined && /;\s*charset\s*=\s*"?utf-8"?\s*(?:;|$)/i.test(contentType);
+    this.utf8ContentType = d.charset === 'utf-8' && d.warnings.length === 0 && declared ? contentType : undefined;
+    return d.text;
+  }
+}
 const FAULT = /<(?:[\w.-]+:)?Fault[\s>]/;
 
 /**
@@ -76,7 +113,7 @@ export function fastUnwrap(binding: Binding, text: string): string | undefined {
   if (open < 0) return undefined;
   const close = text.indexOf(']]>', open + 9);
   if (close < 0 || text.indexOf('<![CDATA[', close) >= 0) return undefined;
-  if (!ENVELOPE_START.test(text) || !ENVELOPE_END.test(text) || FAULT.test(text.slice(0, open))) return undefined;
+  if (!ENVELOPE_START.test(text) || !endsWithEnvelope(text) || FAULT.test(text.slice(0, open))) return undefined;
   return text.slice(open + 9, close);
 }
 
@@ -100,6 +137,7 @@ function header(h: ResponseHeaders, name: string): string | undefined {
 export class ResponseCheck {
   readonly stats: CheckStats = { checked: 0, validated: 0, validationFailed: 0, findings: {} };
   private readonly pending = new Set<string>();
+  private readonly bodyText = new BodyText();
   /** sampled answers: the whole body text, so the full path (envelope parser included) judges them */
   private readonly samples: { text: string; requestId: string }[] = [];
 
@@ -123,7 +161,7 @@ export class ResponseCheck {
   private classify(status: number, headers: ResponseHeaders, body: Buffer): ErrorClass | null {
     this.stats.checked++;
     const { binding, service } = this.opts;
-    const text = decodeBody(body, header(headers, 'content-type')).text;
+    const text = this.bodyText.decode(body, header(headers, 'content-type'));
     if (status !== 200) {
       if (binding.kind !== 'http' && /<(?:[\w.-]+:)?Fault[\s>]/.test(text)) return 'soap-fault';
       return `http-status:${status}`;
