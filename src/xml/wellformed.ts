@@ -47,8 +47,8 @@ export function scanChecked(text: string, opts: ScanOptions = {}): Checked {
   try {
     return { ok: true, root: scan(text, maxDepth, true) };
   } catch (err) {
-    if (err instanceof NotProven) return { ok: false, reason: err.message };
-    throw err;
+    // anything unexpected (a bug, memory) is "not proven" too: libxml2 then decides
+    return { ok: false, reason: err instanceof NotProven ? err.message : `scanner error: ${String(err)}` };
   }
 }
 
