@@ -214,8 +214,9 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
   let lastColon = -1;
   /**
    * A character at k >= 0xD800: the index of its last code unit; fails on an unpaired
-   * surrogate, U+FFFE, U+FFFF, and U+FEFF (a byte-order mark inside the text: libxml2 drops
-   * some of them, depending on where they fall in its input buffer — found by the fuzz test).
+   * surrogate, U+FFFE, U+FFFF, and U+FEFF (a byte-order mark inside the text: in a large
+   * document libxml2 drops it from most text and attribute values and keeps it in some — cause
+   * not pinned down; found by the fuzz test).
    */
   const wide = (k: number, c: number): number => {
     if (c < 0xdc00) {
