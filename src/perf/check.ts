@@ -52,15 +52,37 @@ export interface CheckOptions {
 }
 
 const ROOT = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?([\w.-]+)/;
-const ACK_TYPE = /<(?:[\w.-]+:)?acknowledgement\b[^>]*?\stypeCode\s*=\s*["']([A-Za-z]+)["']/;
-const TARGET_ID = /<(?:[\w.-]+:)?targetMessage\b[^>]*>\s*<(?:[\w.-]+:)?id\b([^>]*)>/;
+// sticky: run at a candidate '<' found by `element` below
+const ACK_TYPE = /<(?:[\w.-]+:)?acknowledgement\b[^>]*?\stypeCode\s*=\s*["']([A-Za-z]+)["']/y;
+const TARGET_ID = /<(?:[\w.-]+:)?targetMessage\b[^>]*>\s*<(?:[\w.-]+:)?id\b([^>]*)>/y;
 const EXTENSION = /\sextension\s*=\s*["']([^"']*)["']/;
 /** sampled responses kept for validation after the stage, at most */
 const MAX_SAMPLES = 200;
-const QUERY_CODE = /<(?:[\w.-]+:)?queryResponseCode\b[^>]*?\scode\s*=\s*["']([A-Za-z]+)["']/;
+const QUERY_CODE = /<(?:[\w.-]+:)?queryResponseCode\b[^>]*?\scode\s*=\s*["']([A-Za-z]+)["']/y;
 
 const ENVELOPE_START = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[\w.-]+:)?Envelope[\s>]/;
 const PREFIX = /^[\w.-]+:$/;
+
+/**
+ * The leftmost match of `re` — sticky, and starting with `<(?:[\w.-]+:)?` + `name` — found from
+ * the occurrences of `name` (indexOf) rather than by trying the pattern at every '<' of the
+ * message: the candidate start of an occurrence is the nearest '<' before it, when what lies
+ * between is empty or a prefix (a prefix holds no '<', so there is no other candidate). Same
+ * result as the unanchored regex, several times faster on a whole V3 message.
+ */
+export function element(re: RegExp, text: string, name: string): RegExpExecArray | null {
+  let i = text.indexOf(name);
+  while (i >= 0) {
+    const lt = i > 0 ? text.lastIndexOf('<', i - 1) : -1;
+    if (lt >= 0 && (lt === i - 1 || PREFIX.test(text.slice(lt + 1, i)))) {
+      re.lastIndex = lt;
+      const m = re.exec(text);
+      if (m) return m;
+    }
+    i = text.indexOf(name, i + 1);
+  }
+  return null;
+}
 
 /**
  * The text ends with `</Envelope>` or `</prefix:Envelope>` (then only white space): what
@@ -98,7 +120,7 @@ class BodyText {
     return d.text;
   }
 }
-const FAULT = /<(?:[\w.-]+:)?Fault[\s>]/;
+const FAULT = /<(?:[\w.-]+:)?Fault[\s>]/y;
 
 /**
  * The common SOAP answer — an envelope whose V3 payload is one CDATA section — read with two
@@ -113,7 +135,7 @@ export function fastUnwrap(binding: Binding, text: string): string | undefined {
   if (open < 0) return undefined;
   const close = text.indexOf(']]>', open + 9);
   if (close < 0 || text.indexOf('<![CDATA[', close) >= 0) return undefined;
-  if (!ENVELOPE_START.test(text) || !endsWithEnvelope(text) || FAULT.test(text.slice(0, open))) return undefined;
+  if (!ENVELOPE_START.test(text) || !endsWithEnvelope(text) || element(FAULT, text.slice(0, open), 'Fault')) return undefined;
   return text.slice(open + 9, close);
 }
 
@@ -163,7 +185,7 @@ export class ResponseCheck {
     const { binding, service } = this.opts;
     const text = this.bodyText.decode(body, header(headers, 'content-type'));
     if (status !== 200) {
-      if (binding.kind !== 'http' && /<(?:[\w.-]+:)?Fault[\s>]/.test(text)) return 'soap-fault';
+      if (binding.kind !== 'http' && element(FAULT, text, 'Fault')) return 'soap-fault';
       return `http-status:${status}`;
     }
     let v3 = fastUnwrap(binding, text);
@@ -175,15 +197,15 @@ export class ResponseCheck {
     }
 
     const root = ROOT.exec(v3)?.[1];
-    const type = ACK_TYPE.exec(v3)?.[1];
+    const type = element(ACK_TYPE, v3, 'acknowledgement')?.[1];
     if (type === undefined) return root === undefined ? 'invalid-body' : 'ack-missing';
     if (type !== 'AA' && type !== 'CA') return `ack-${type.toUpperCase()}`;
-    const target = TARGET_ID.exec(v3)?.[1];
+    const target = element(TARGET_ID, v3, 'targetMessage')?.[1];
     const targetId = target === undefined ? undefined : EXTENSION.exec(target)?.[1];
     if (targetId === undefined || !this.pending.delete(targetId)) return 'ack-mismatch';
     if (root !== service.response) return 'invalid-body';
     if (this.opts.expectRecords) {
-      const code = QUERY_CODE.exec(v3)?.[1];
+      const code = element(QUERY_CODE, v3, 'queryResponseCode')?.[1];
       if (code !== undefined && code !== 'OK') return 'no-record';
     }
 

@@ -6,7 +6,7 @@
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/index.js';
-import { fastUnwrap, ResponseCheck } from '../../src/perf/check.js';
+import { element, fastUnwrap, ResponseCheck } from '../../src/perf/check.js';
 import { serviceLoad } from '../../src/perf/requests.js';
 import { buildAck } from '../../src/samples/message.js';
 import { resolveBinding } from '../../src/transport/binding.js';
@@ -24,6 +24,34 @@ describe('fastUnwrap', () => {
     for (const tail of ['</s:Envelope>x', '</s :Envelope>', '</:Envelope>', '<s:Envelope>', 'Envelope>', '</s:Envelope', '</a b:Envelope>']) {
       expect([tail, fastUnwrap(soap, env(tail))]).toEqual([tail, undefined]);
     }
+  });
+});
+
+describe('element: an unanchored element regex found from the name\'s occurrences', () => {
+  const patterns: [string, string][] = [
+    ['<(?:[\\w.-]+:)?acknowledgement\\b[^>]*?\\stypeCode\\s*=\\s*["\']([A-Za-z]+)["\']', 'acknowledgement'],
+    ['<(?:[\\w.-]+:)?targetMessage\\b[^>]*>\\s*<(?:[\\w.-]+:)?id\\b([^>]*)>', 'targetMessage'],
+    ['<(?:[\\w.-]+:)?Fault[\\s>]', 'Fault'],
+  ];
+  const pieces = ['<', '>', ' ', ':', 'hl7:', 'a b:', '<!-- ', ' -->', '"', "'", 'typeCode="AA"', " typeCode='AE'", 'acknowledgement', 'acknowledgementDetail',
+    'targetMessage', '<id extension="X"/>', 'Fault', 'Faults', '\n', 'x', '<<', '</',
+    '<acknowledgement', '<hl7:acknowledgement', '<targetMessage>', '<v3:targetMessage x="1">', '<Fault>', '<s:Fault ', '<x:Faults>'];
+  it('gives the leftmost match of the plain regex, for thousands of generated texts', () => {
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    let matched = 0;
+    for (let k = 0; k < 4000; k++) {
+      let text = '';
+      const len = 1 + rnd(14);
+      for (let j = 0; j < len; j++) text += pieces[rnd(pieces.length)];
+      for (const [src, name] of patterns) {
+        const want = new RegExp(src).exec(text);
+        const got = element(new RegExp(src, 'y'), text, name);
+        expect([text, got?.index, got?.[0], got?.[1]]).toEqual([text, want?.index, want?.[0], want?.[1]]);
+        if (want) matched++;
+      }
+    }
+    expect(matched).toBeGreaterThan(200);
   });
 });
 
