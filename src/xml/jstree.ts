@@ -182,6 +182,8 @@ export interface CompiledPath {
 
 const compiledPaths = new Map<string, CompiledPath>();
 const prefixIds = new Map<string, number>();
+// ids only grow: after the caches are cleared, a path compiled before never shares an id with another prefix
+let nextPrefixId = 0;
 
 function name(local: string, prefix: string | undefined): Name {
   return { local, ns: nsOf(prefix) };
@@ -210,7 +212,7 @@ export function compilePath(path: string): CompiledPath {
     for (const pr of predicates) key += `[${relKey(pr.steps, pr.attribute)}=${JSON.stringify(pr.value)}]`;
     let id = prefixIds.get(key);
     if (id === undefined) {
-      id = prefixIds.size;
+      id = nextPrefixId++;
       prefixIds.set(key, id);
     }
     return { local: s.local, ns: nsOf(s.prefix), predicates, prefixId: id };
@@ -305,7 +307,8 @@ export function selectJ(ctx: JElement, catalogPath: string): JSelected[] {
  * Same nodes, same order as selectJ: a step's result depends only on the prefix's nodes.
  */
 export class PathSelector {
-  private readonly memo = new Map<number, JElement[]>();
+  // made on the first path of two or more steps: many contexts see one short path or none
+  private memo: Map<number, JElement[]> | undefined;
 
   constructor(readonly ctx: JElement) {}
 
@@ -317,12 +320,14 @@ export class PathSelector {
     // the longest memoised prefix short of the whole path (the last step always gives a fresh array: callers own results)
     let i = n - 1;
     let cur: JElement[] | undefined;
-    while (i > 0 && (cur = this.memo.get(steps[i - 1]!.prefixId)) === undefined) i--;
+    const memo = n > 1 ? (this.memo ??= new Map()) : undefined;
+    if (memo !== undefined) while (i > 0 && (cur = memo.get(steps[i - 1]!.prefixId)) === undefined) i--;
+    else i = 0;
     if (i === 0) cur = [this.ctx];
     for (; i < n; i++) {
       if (cur!.length === 0) return [];
       const next = stepInto(cur!, steps[i]!, []);
-      if (i < n - 1) this.memo.set(steps[i]!.prefixId, next);
+      if (i < n - 1) memo!.set(steps[i]!.prefixId, next);
       cur = next;
     }
     return finish(cur!, p.attribute, steps[n - 1], this.ctx);

@@ -1,8 +1,9 @@
 import type { Finding } from '../../findings/types.js';
-import { lineOfJ as nodeLine, type JElement } from '../../xml/jstree.js';
+import { firstKid, lineOfJ as nodeLine, type JElement } from '../../xml/jstree.js';
+import { NS } from '../../xml/ns.js';
 import { finding } from '../rules.js';
 import type { DocumentSummary } from '../types.js';
-import { attr, childrenNamed } from './context.js';
+import { attr } from './context.js';
 
 /**
  * Layer 6, the package: what no single file can show. Documents of one visit (sharing a
@@ -25,22 +26,38 @@ const VISIT_ID_ROOTS = new Set(['2.16.156.10011.1.10', '2.16.156.10011.1.11', '2
 const WHAT: Record<string, string> = { name: '患者姓名', gender: '性别代码', birth: '出生日期' };
 
 /**
- * An element with its indexed XPath, built while walking down: xpathOf() would count every
- * preceding sibling of every ancestor, for each of the facts kept from every document.
+ * An element with its indexed XPath, known while walking down: xpathOf() would count every
+ * preceding sibling of every ancestor, for each of the facts kept from every document. The
+ * text is built only for the facts kept (most elements walked are not).
  */
-interface At {
-  el: JElement;
-  xpath: string;
+class At {
+  private text: string | undefined;
+
+  constructor(readonly el: JElement, private readonly parent: At | undefined, private readonly step: string) {}
+
+  get xpath(): string {
+    return (this.text ??= this.parent === undefined ? this.step : `${this.parent.xpath}${this.step}`);
+  }
 }
 
 function kids(at: At | undefined, name: string): At[] {
   if (!at) return [];
-  return childrenNamed(at.el, name).map((el, i) => ({ el, xpath: `${at.xpath}/hl7:${name}[${i + 1}]` }));
+  const out: At[] = [];
+  const cs = at.el.children;
+  for (let i = 0, n = 0; i < cs.length; i++) {
+    const c = cs[i]!;
+    if (c.local === name && c.ns === NS.hl7) out.push(new At(c, at, `/hl7:${name}[${++n}]`));
+  }
+  return out;
 }
 
 function first(at: At | undefined, ...path: string[]): At | undefined {
   let cur = at;
-  for (const p of path) cur = kids(cur, p)[0];
+  for (const p of path) {
+    if (!cur) return undefined;
+    const c = firstKid(cur.el, p);
+    cur = c ? new At(c, cur, `/hl7:${p}[1]`) : undefined;
+  }
   return cur;
 }
 
@@ -48,7 +65,7 @@ function first(at: At | undefined, ...path: string[]): At | undefined {
 export function summarise(root: JElement, path: string, documentType: string | undefined): DocumentSummary {
   const s: DocumentSummary = { path, visitKeys: [], patient: {} };
   if (documentType !== undefined) s.documentType = documentType;
-  const top: At = { el: root, xpath: `/hl7:${root.local}` };
+  const top = new At(root, undefined, `/hl7:${root.local}`);
   const id = first(top, 'id');
   const idRoot = attr(id?.el, 'root');
   const idExt = attr(id?.el, 'extension');

@@ -373,6 +373,26 @@ function isTsElement(local: string): boolean {
 // HL7 TS: reduced precision (YYYY, YYYYMM …) is allowed; whatever is given must be real
 const TS_SHAPE = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d{1,4})?(?:[+-]\d{4})?$/;
 
+type TsProblem = { reason: string; reasonZh: string } | null;
+
+/** What is wrong with an HL7 TS value (null: nothing). */
+function tsProblem(v: string): TsProblem {
+  const m = TS_SHAPE.exec(v);
+  if (!m) return /^\d/.test(v) ? { reasonZh: '不符合 HL7 TS 格式 YYYYMMDD[hh[mm[ss]]]', reason: 'not HL7 TS YYYYMMDD[hh[mm[ss]]]' } : null;
+  const [, y, mo, d, h, mi, sec] = m;
+  let problem: FormatCheck | undefined;
+  if (mo !== undefined && (d === undefined ? Number(mo) < 1 || Number(mo) > 12 : false)) {
+    problem = { ok: false, code: 'date', reason: `${v} is not a real date: month ${mo}`, reasonZh: `${v} 不是有效日期：月份 ${mo} 不存在` };
+  } else if (d !== undefined) {
+    const date = checkValue(formatOf('D8')!, `${y}${mo}${d}`);
+    if (!date.ok) problem = date;
+  }
+  if (!problem && h !== undefined && (Number(h) > 23 || Number(mi ?? 0) > 59 || Number(sec ?? 0) > 59)) {
+    problem = { ok: false, code: 'dateTime', reason: `${v} is not a real time`, reasonZh: `${v} 不是有效时间` };
+  }
+  return problem && !problem.ok ? { reason: problem.reason, reasonZh: problem.reasonZh } : null;
+}
+
 /**
  * Every HL7 TS in the document must be a real date (the template paths reach only the ones the
  * catalogue names; effectiveTime, time, birthTime … elsewhere carry dates too).
@@ -381,7 +401,6 @@ function datesEverywhere(root: JElement, f: Findings, checked: Set<string>): voi
   const all = elementsInOrder(root);
   // the tree's own string for the namespace: comparisons with it are mostly by identity
   const hl7 = root.ns === NS.hl7 ? root.ns : NS.hl7;
-  const D8 = formatOf('D8')!;
   for (let i = 0; i < all.length; i++) {
     const el = all[i]!;
     if (el.ns !== hl7) continue;
@@ -391,24 +410,7 @@ function datesEverywhere(root: JElement, f: Findings, checked: Set<string>): voi
     if (!n) continue;
     const v = n.value;
     if (v === '' || (checked.size > 0 && checked.has(keyOf(n)))) continue;
-    const m = TS_SHAPE.exec(v);
-    if (!m) {
-      if (/^\d/.test(v)) f.add('HT-TPL-DATE', { name: n.parent.local, de: 'HL7 TS', value: v, reason: '不符合 HL7 TS 格式 YYYYMMDD[hh[mm[ss]]]' }, n, { paramsEn: { reason: 'not HL7 TS YYYYMMDD[hh[mm[ss]]]' } });
-      continue;
-    }
-    const [, y, mo, d, h, mi, sec] = m;
-    let problem: FormatCheck | undefined;
-    if (mo !== undefined && (d === undefined ? Number(mo) < 1 || Number(mo) > 12 : false)) {
-      problem = { ok: false, code: 'date', reason: `${v} is not a real date: month ${mo}`, reasonZh: `${v} 不是有效日期：月份 ${mo} 不存在` };
-    } else if (d !== undefined) {
-      const date = checkValue(D8, `${y}${mo}${d}`);
-      if (!date.ok) problem = date;
-    }
-    if (!problem && h !== undefined && (Number(h) > 23 || Number(mi ?? 0) > 59 || Number(sec ?? 0) > 59)) {
-      problem = { ok: false, code: 'dateTime', reason: `${v} is not a real time`, reasonZh: `${v} 不是有效时间` };
-    }
-    if (problem && !problem.ok) {
-      f.add('HT-TPL-DATE', { name: n.parent.local, de: 'HL7 TS', value: v, reason: problem.reasonZh }, n, { paramsEn: { reason: problem.reason } });
-    }
+    const problem = tsProblem(v);
+    if (problem !== null) f.add('HT-TPL-DATE', { name: n.parent.local, de: 'HL7 TS', value: v, reason: problem.reasonZh }, n, { paramsEn: { reason: problem.reason } });
   }
 }
