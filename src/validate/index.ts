@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { serialize } from 'node:v8';
+import { serialize, setFlagsFromString } from 'node:v8';
 import type { Catalog, PlanDef } from '../catalog/types.js';
 import type { Finding } from '../findings/types.js';
 import { DEFAULT_MAX_BYTES } from '../xml/parse.js';
@@ -106,7 +106,11 @@ function readAndValidate(item: Extract<InputItem, { kind: 'file' | 'bytes' }>, o
   if (opts.maxBytes !== undefined) o.maxBytes = opts.maxBytes;
   if (opts.maxDepth !== undefined) o.maxDepth = opts.maxDepth;
   if (opts.fastPath !== undefined) o.fastPath = opts.fastPath;
-  return validateOne(input, o, failures);
+  // a copy: the outcome's strings (summary values, finding texts) are often slices of the
+  // file's text, and V8 keeps a sliced string's whole parent alive — kept for the package layer
+  // until the end of the run, 10,000 documents would hold every text (≈ 35 KB each). What
+  // workers send back is copied by postMessage anyway.
+  return structuredClone(validateOne(input, o, failures));
 }
 
 /**
@@ -175,6 +179,7 @@ export async function validateFiles(paths: string[], opts: ValidateOptions = {})
       if (!pool && script && wanted > 0) {
         buffered.push({ index: i, item });
         if (buffered.length >= threshold) {
+          gentlerHeapGrowth();
           pool = new ValidatorPool(script, wanted, undefined, workerStart(opts));
           for (const b of buffered.splice(0)) dispatch(b.index, b.item);
         }
@@ -222,6 +227,22 @@ export async function validateFiles(paths: string[], opts: ValidateOptions = {})
     if (cov) files.push(cov);
   }
   return { files, layers: manifest(opts, failures, fastLayers(outcomes)) };
+}
+
+let heapTuned = false;
+
+/**
+ * Large runs: V8 lets a heap grow to several times its live data between full collections, and
+ * here nearly everything a file allocates (text, tree, findings) dies with the file, so each
+ * validating thread sat on 100–200 MB of garbage (9,000 documents: 426 MB peak RSS; with this,
+ * 278 MB in the same time, measured side by side). The flag is V8's, process-wide, read at each
+ * full collection; heap limits are unchanged, and a value given on the command line is kept.
+ */
+function gentlerHeapGrowth(): void {
+  if (heapTuned) return;
+  heapTuned = true;
+  const given = [...process.execArgv, process.env['NODE_OPTIONS'] ?? ''].some((a) => a.includes('--heap-growing-percent'));
+  if (!given) setFlagsFromString('--heap-growing-percent=30');
 }
 
 /** The catalogue snapshot and schema choice the workers start with (no snapshot when the catalogue failed: each worker then says why itself). */

@@ -45,7 +45,7 @@ export const registervalidate: RegisterCommand = (program, setExit) => {
     .option('--schemas <dir>', 'document schema set to use instead of CDA-CN; a plain HL7 CDA R2 set is reported as information beside CDA-CN')
     .option('--lang <lang>', 'language of messages and hints: zh or en', lang, 'zh' as Lang)
     .option('--max-bytes <n>', 'refuse files larger than this many bytes (default 52428800)', positiveInt)
-    .option('--workers <n>', 'worker threads (0 = in-process; default: one per core for large inputs)', workerCount)
+    .option('--workers <n>', 'worker threads (0 = in-process; default for large inputs: one fewer than the cores, the main thread validating too)', workerCount)
     .action(async (inputs: string[], opts: ValidateCliOptions) => {
       if (opts.schemas !== undefined && !existsSync(opts.schemas)) throw new UsageError(`--schemas ${opts.schemas}: no such folder`);
       if (opts.plan !== undefined) {
