@@ -5,22 +5,12 @@
  * open model does (always an undici Pool), and the engine choice itself.
  */
 import { createRequire } from 'node:module';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { LatencyHistogram, RawClient, openConnections, runStage } from '../../src/perf/index.js';
 import type { RequestFactory, RequestSpec, RunStageOptions } from '../../src/perf/index.js';
-import { ACK_AA, ACK_AE, ackChecker, closedPort, startTestServer } from './server.js';
-import type { TestServer } from './server.js';
+import { ACK_AA, ACK_AE, ackChecker, closedPort, trackedServers } from './server.js';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-async function server(...args: Parameters<typeof startTestServer>): Promise<TestServer> {
-  const s = await startTestServer(...args);
-  servers.push(s);
-  return s;
-}
+const server = trackedServers();
 
 /** A synthetic message per request (never one replayed body); the warm-up flag travels in it so the server can tell. */
 const factory: RequestFactory = ({ user, iteration, seq, warmup }) => ({

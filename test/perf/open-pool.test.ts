@@ -1,11 +1,10 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Dispatcher } from 'undici';
 import { OpenPool } from '../../src/perf/open-pool.js';
 import type { PooledClient } from '../../src/perf/open-pool.js';
 import { RawClient, runStage } from '../../src/perf/index.js';
 import type { RequestFactory } from '../../src/perf/index.js';
-import { ACK_AA, ackChecker, closedPort, startTestServer } from './server.js';
-import type { TestServer } from './server.js';
+import { ACK_AA, ackChecker, closedPort, trackedServers } from './server.js';
 
 /** A client that holds each request until the test answers it. */
 class FakeClient implements PooledClient {
@@ -151,16 +150,7 @@ describe('open-model connection pool', () => {
 });
 
 describe('open model on the pool of raw clients', () => {
-  const servers: TestServer[] = [];
-  afterEach(async () => {
-    vi.restoreAllMocks();
-    await Promise.all(servers.splice(0).map((s) => s.close()));
-  });
-  async function server(...args: Parameters<typeof startTestServer>): Promise<TestServer> {
-    const s = await startTestServer(...args);
-    servers.push(s);
-    return s;
-  }
+  const server = trackedServers();
   const factory: RequestFactory = ({ seq }) => ({ path: '/hip', headers: { 'content-type': 'text/xml' }, body: `<msg><id extension="${seq}"/></msg>` });
 
   it('carries every open-model request unless the undici engine is asked for', async () => {

@@ -4,6 +4,7 @@
  * the high-resolution clock), so a "20 ms" server really takes at least 20 ms.
  */
 import http from 'node:http';
+import { afterEach, vi } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ResponseChecker } from '../../src/perf/index.js';
@@ -111,4 +112,21 @@ export async function closedPort(): Promise<number> {
   const port = (s.address() as AddressInfo).port;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
+}
+
+/**
+ * A `server()` that starts a test server and registers it to be closed (and mocks restored)
+ * after each test of the suite (or file) it is called in.
+ */
+export function trackedServers(): (...args: Parameters<typeof startTestServer>) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (...args) => {
+    const s = await startTestServer(...args);
+    servers.push(s);
+    return s;
+  };
 }
