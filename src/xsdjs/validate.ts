@@ -305,38 +305,43 @@ function isLocationHint(local: string): boolean {
   return local === 'schemaLocation' || local === 'noNamespaceSchemaLocation';
 }
 
-/** An element with a declaration. */
-function element(el: JElement, decl: RElem): boolean {
-  let type = decl.type;
+/**
+ * The type an element's xsi:type names: null when it has none, undefined when the fast path
+ * cannot vouch for its xsi attributes (fail() has said why).
+ */
+function xsiTypeOf(el: JElement): RType | null | undefined {
+  let type: RType | null = null;
   const attrs = el.attrs;
+  // every xsi attribute is looked at: an xsi:nil after the xsi:type is still refused
   for (let i = 0; i < attrs.length; i++) {
     const a = attrs[i]!;
     if (a.ns !== XSI || isLocationHint(a.local)) continue;
-    if (a.local !== 'type') return fail(`xsi:${a.local} is not handled by the fast path`, el);
+    if (a.local !== 'type') return void fail(`xsi:${a.local} is not handled by the fast path`, el);
     const t = xsiType(el, a.value);
-    if (t === undefined) return fail(`xsi:type ${a.value} does not name a type of the schema`, el);
-    if (t !== type) {
-      if (type.simple !== undefined || t.simple !== undefined) return fail(`xsi:type ${a.value} on a simple-typed element`, el);
-      if (!derivedFrom(t, type)) return fail(`xsi:type ${a.value} is not derived from ${type.name}`, el);
-    }
+    if (t === undefined) return void fail(`xsi:type ${a.value} does not name a type of the schema`, el);
     type = t;
   }
-  return typed(el, type, decl);
+  return type;
+}
+
+/** An element with a declaration. */
+function element(el: JElement, decl: RElem): boolean {
+  const declared = decl.type;
+  const t = xsiTypeOf(el);
+  if (t === undefined) return false;
+  if (t !== null && t !== declared) {
+    const name = el.attr('type', XSI)!.value;
+    if (declared.simple !== undefined || t.simple !== undefined) return fail(`xsi:type ${name} on a simple-typed element`, el);
+    if (!derivedFrom(t, declared)) return fail(`xsi:type ${name} is not derived from ${declared.name}`, el);
+  }
+  return typed(el, t ?? declared, decl);
 }
 
 /** An element under a lax wildcard with no global declaration: its xsi:type, else xs:anyType. */
 function laxElement(el: JElement): boolean {
-  let type = rt.anyType;
-  const attrs = el.attrs;
-  for (let i = 0; i < attrs.length; i++) {
-    const a = attrs[i]!;
-    if (a.ns !== XSI || isLocationHint(a.local)) continue;
-    if (a.local !== 'type') return fail(`xsi:${a.local} is not handled by the fast path`, el);
-    const t = xsiType(el, a.value);
-    if (t === undefined) return fail(`xsi:type ${a.value} does not name a type of the schema`, el);
-    type = t;
-  }
-  return typed(el, type, undefined);
+  const t = xsiTypeOf(el);
+  if (t === undefined) return false;
+  return typed(el, t ?? rt.anyType, undefined);
 }
 
 function wildChild(el: JElement, process: RWild['process']): boolean {
