@@ -312,6 +312,14 @@ export class ResponseParser {
     }
   }
 
+  /** Body bytes of a counted run (Content-Length, or one chunk): up to `remaining` from pos to the sink; the new position. */
+  private passCounted(chunk: Buffer, pos: number, sink: ParserSink): number {
+    const take = Math.min(this.remaining, chunk.length - pos);
+    this.remaining -= take;
+    sink.onBody(chunk.subarray(pos, pos + take));
+    return pos + take;
+  }
+
   feed(chunk: Buffer, sink: ParserSink): number {
     let pos = 0;
     const n = chunk.length;
@@ -321,11 +329,7 @@ export class ResponseParser {
           pos = this.feedHead(chunk, pos, sink);
           break;
         case State.Length: {
-          const take = Math.min(this.remaining, n - pos);
-          this.remaining -= take;
-          const piece = chunk.subarray(pos, pos + take);
-          pos += take;
-          sink.onBody(piece);
+          pos = this.passCounted(chunk, pos, sink);
           if (this.remaining === 0) {
             this.state = State.Done;
             sink.onEnd(NO_TRAILERS);
@@ -344,11 +348,7 @@ export class ResponseParser {
           pos = this.feedChunkSize(chunk, pos);
           break;
         case State.ChunkData: {
-          const take = Math.min(this.remaining, n - pos);
-          this.remaining -= take;
-          const piece = chunk.subarray(pos, pos + take);
-          pos += take;
-          sink.onBody(piece);
+          pos = this.passCounted(chunk, pos, sink);
           if (this.remaining === 0) {
             this.state = State.ChunkEnd;
             this.remaining = 2;
