@@ -71,21 +71,14 @@ export class SectionEntries {
     for (let i = 0; i < cs.length; i++) {
       const entry = cs[i]!;
       if (entry.local !== 'entry' || entry.ns !== NS.hl7) continue;
-      const os = entry.children;
-      for (let j = 0; j < os.length; j++) {
-        const obs = os[j]!;
-        if (obs.local !== 'observation' || obs.ns !== NS.hl7) continue;
-        const ks = obs.children;
-        for (let k = 0; k < ks.length; k++) {
-          const code = ks[k]!;
-          if (code.local !== 'code' || code.ns !== NS.hl7) continue;
-          const c = code.attr('code');
-          if (!c) continue;
-          const list = byCode.get(c.value);
-          if (list === undefined) byCode.set(c.value, [entry]);
-          else if (list[list.length - 1] !== entry) list.push(entry);
-        }
-      }
+      someObservationCode(entry, (code) => {
+        const c = code.attr('code');
+        if (!c) return false;
+        const list = byCode.get(c.value);
+        if (list === undefined) byCode.set(c.value, [entry]);
+        else if (list[list.length - 1] !== entry) list.push(entry);
+        return false;
+      });
     }
     return byCode;
   }
@@ -93,6 +86,11 @@ export class SectionEntries {
 
 /** Whether some hl7:observation/hl7:code of the entry has this @displayName. */
 function hasDisplayName(entry: JElement, name: string): boolean {
+  return someObservationCode(entry, (code) => code.attr('displayName')?.value === name);
+}
+
+/** Visits the entry's hl7:observation/hl7:code elements in document order until `test` says true. */
+function someObservationCode(entry: JElement, test: (code: JElement) => boolean): boolean {
   const os = entry.children;
   for (let j = 0; j < os.length; j++) {
     const obs = os[j]!;
@@ -100,7 +98,7 @@ function hasDisplayName(entry: JElement, name: string): boolean {
     const ks = obs.children;
     for (let k = 0; k < ks.length; k++) {
       const code = ks[k]!;
-      if (code.local === 'code' && code.ns === NS.hl7 && code.attr('displayName')?.value === name) return true;
+      if (code.local === 'code' && code.ns === NS.hl7 && test(code)) return true;
     }
   }
   return false;
