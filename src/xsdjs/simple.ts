@@ -1,4 +1,5 @@
 import { builtinInfo, compareDecimal, decimalKey, normaliseSpace, parseDecimal, type BuiltinInfo, type Decimal, type ValueKind, type WhiteSpace } from './builtins.js';
+import { detached } from '../xml/detach.js';
 import { PATTERN_MAX_LENGTH, RISKY_MAX_LENGTH, translateXsdRegex, type TranslatedRegex } from './regex.js';
 
 export { xsdRegex } from './regex.js';
@@ -402,7 +403,7 @@ export function compileSimple(def: SimpleDef, opts: { memo?: boolean } = {}): Si
     // the key is copied: `raw` is usually a slice of a document's text, and a V8 sliced string
     // kept as a key would keep that whole text alive (≈ 40 KB a document: 10,000 documents
     // took the validator past 700 MB of RSS)
-    if (raw.length <= MEMO_MAX_LENGTH && memo.size < MEMO_MAX_ENTRIES) memo.set((' ' + raw).slice(1), r);
+    if (raw.length <= MEMO_MAX_LENGTH && memo.size < MEMO_MAX_ENTRIES) memo.set(detached(raw), r);
     return r;
   };
 }

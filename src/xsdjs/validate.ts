@@ -1,4 +1,5 @@
 import type { JElement } from '../xml/jstree.js';
+import { detached } from '../xml/detach.js';
 import { allows } from './content.js';
 import { clark, XSI, type CompiledSchema, type ComplexTypeData, type NsConstraint, type SimpleDef, type WildcardData } from './model.js';
 import { simpleIdKind } from './simple.js';
@@ -122,7 +123,8 @@ function memoised(check: Check): Check {
     if (have !== undefined) return have;
     const r = check(raw);
     if (memo.size >= MEMO_MAX) memo = new Map();
-    memo.set(raw, r);
+    // copied: a slice of the document as a key would keep the whole document alive
+    memo.set(detached(raw), r);
     return r;
   };
 }

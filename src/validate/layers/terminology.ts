@@ -1,4 +1,5 @@
 import type { ValueSetDef } from '../../catalog/types.js';
+import { detached } from '../../xml/detach.js';
 import { elementsInOrder, isElement, type JAttr, type JElement } from '../../xml/jstree.js';
 import { Findings, type LayerContext } from './context.js';
 import type { ResolvedEntry } from './template.js';
@@ -47,7 +48,7 @@ function skippedSystem(system: string): boolean {
   if (v === undefined) {
     v = OWN_SYSTEMS.has(system) || HL7_SYSTEMS.test(system);
     if (skipped.size > 10_000) skipped.clear();
-    skipped.set(system, v);
+    skipped.set(detached(system), v);
   }
   return v;
 }
