@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { XmlElement } from 'libxml2-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveBinding, wrapRequest } from '../../src/transport/index.js';
 import { validateOne } from '../../src/validate/file.js';
 import { validateFiles, type FileOutcome, type ValidateStats, type ValidateTextOptions } from '../../src/validate/index.js';
 import { workerScript } from '../../src/validate/pool.js';
 import { selectPath } from '../../src/xml/index.js';
 import { sampleDocuments, sampleMessages } from '../xsdjs/corpus.js';
-import { catalog, mutate, request, response, sample, setAttr, setText, template, wrap } from './helpers.js';
+import { catalog, fileNameOf, messageCorpus, mutate, request, sample, setAttr, setText, template, type InputCase } from './helpers.js';
 
 /*
  * The fast accept path (src/validate/file.ts fastPath: decode, scanChecked, xsdjs acceptsTree)
@@ -33,12 +32,9 @@ function both(input: string | Uint8Array, opts: ValidateTextOptions = {}): { fas
   return { fast, slow };
 }
 
-const fileOf = (t: { testPrefix: string; title: string }) => `${t.testPrefix}-${t.title}-测试患者-T01-001.xml`;
+const fileOf = fileNameOf;
 
-interface Case {
-  name: string;
-  input: string | Uint8Array;
-  opts: ValidateTextOptions;
+interface Case extends InputCase {
   /** the fast path must leave this one to libxml2 */
   slow?: boolean;
 }
@@ -107,29 +103,9 @@ function cases(): Case[] {
   out.push({ name: 'empty', input: '', opts: {}, slow: true });
   out.push({ name: 'unknown root', input: '<foo xmlns="urn:x"/>', opts: {}, slow: true });
 
-  for (const s of catalog.services) {
-    const fileName = `${s.caseId}-${s.name}-T01.xml`;
-    const req = request(s);
-    out.push({ name: `${s.code} request`, input: req, opts: { fileName } });
-    out.push({ name: `${s.code} request anonymous`, input: req, opts: {} });
-    const exp = { service: s.code, requestId: wrap.messageId, ...(s.responseRecords ? { records: 'some' as const } : {}) };
-    out.push({ name: `${s.code} response`, input: response(s), opts: { expect: exp } });
-    out.push({ name: `${s.code} response AE`, input: response(s, 'AE'), opts: { expect: exp } });
-    out.push({ name: `${s.code} response other id`, input: response(s), opts: { expect: { ...exp, requestId: 'OTHER' } } });
-    if (s.responseRecords) out.push({ name: `${s.code} response none`, input: response(s, 'AA', 0), opts: { expect: exp } });
-  }
+  out.push(...messageCorpus());
   const reg = catalog.services.find((s) => s.code === 'PatientInfoRegister')!;
-  tryMutate(out, 'interactionId', request(reg), (root) => setAttr(first(root, 'hl7:interactionId'), 'extension', 'PRPA_IN201314UV02'), {});
-  tryMutate(out, 'no sender', request(reg), (root) => first(root, 'hl7:sender').remove(), {});
-  tryMutate(out, 'id and creationTime', request(reg), (root) => {
-    setAttr(first(root, 'hl7:id'), 'root', '1.2.3');
-    setAttr(first(root, 'hl7:creationTime'), 'value', '20230230120000');
-  }, {});
-  out.push({ name: 'unknown interaction', input: request(reg).replaceAll('PRPA_IN201311UV02', 'PRPA_IN999999UV99'), opts: {} });
   out.push({ name: 'message not in schema', input: request(reg).replace('<interactionId', '<notInV3/><interactionId'), opts: {}, slow: true });
-  for (const kind of ['soap11', 'soap12'] as const) {
-    out.push({ name: `envelope ${kind}`, input: wrapRequest(resolveBinding(kind), reg.code, request(reg)).body, opts: { fileName: `${reg.caseId}-${reg.name}-T01.xml` } });
-  }
   return out;
 }
 

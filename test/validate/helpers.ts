@@ -7,7 +7,8 @@ import { sampleDocument } from '../../src/samples/document.js';
 import { buildAck, buildQueryResponse, buildRequest } from '../../src/samples/message.js';
 import { sampleEntityValues } from '../../src/samples/message-values.js';
 import type { VisitContext } from '../../src/samples/visit.js';
-import type { FileResult } from '../../src/validate/index.js';
+import { resolveBinding, wrapRequest } from '../../src/transport/index.js';
+import type { FileResult, ValidateTextOptions } from '../../src/validate/index.js';
 import { selectPath, withXml } from '../../src/xml/index.js';
 
 export const catalog: LoadedCatalog = loadCatalog();
@@ -146,4 +147,59 @@ export function response(s: ServiceDef, typeCode: 'AA' | 'AE' = 'AA', records = 
     return buildQueryResponse(s, entity, wrap.messageId, rows, { ...answer, typeCode });
   }
   return buildAck({ messageId: wrap.messageId, interactionId: s.request }, { ...answer, typeCode });
+}
+
+/** One input of the corpus tests that compare two ways of validating (fast path, JS tree). */
+export interface InputCase {
+  name: string;
+  input: string | Uint8Array;
+  opts: ValidateTextOptions;
+}
+
+/** A test-package file name that detect() maps to the template. */
+export const fileNameOf = (t: { testPrefix: string; title: string }) => `${t.testPrefix}-${t.title}-测试患者-T01-001.xml`;
+
+function firstEl(root: XmlElement, path: string): XmlElement {
+  const n = selectPath(root, path)[0];
+  if (!(n instanceof XmlElement)) throw new Error(`no ${path}`);
+  return n;
+}
+
+/**
+ * V3 messages as messages.test.ts probes them: every service's request (named by file and
+ * anonymous) and its answers (AA, AE, another request id, no records), the request mutations of
+ * PatientInfoRegister, an unknown interaction, and the request in both SOAP envelopes.
+ * `perService` adds a caller's own cases right after each service's.
+ */
+export function messageCorpus(perService: (s: ServiceDef, fileName: string) => InputCase[] = () => []): InputCase[] {
+  const out: InputCase[] = [];
+  for (const s of catalog.services) {
+    const fileName = `${s.caseId}-${s.name}-T01.xml`;
+    const req = request(s);
+    out.push({ name: `${s.code} request`, input: req, opts: { fileName } });
+    out.push({ name: `${s.code} request anonymous`, input: req, opts: {} });
+    const exp = { service: s.code, requestId: wrap.messageId, ...(s.responseRecords ? { records: 'some' as const } : {}) };
+    out.push({ name: `${s.code} response`, input: response(s), opts: { expect: exp } });
+    out.push({ name: `${s.code} response AE`, input: response(s, 'AE'), opts: { expect: exp } });
+    out.push({ name: `${s.code} response other id`, input: response(s), opts: { expect: { ...exp, requestId: 'OTHER' } } });
+    if (s.responseRecords) out.push({ name: `${s.code} response none`, input: response(s, 'AA', 0), opts: { expect: exp } });
+    out.push(...perService(s, fileName));
+  }
+  const reg = catalog.services.find((s) => s.code === 'PatientInfoRegister')!;
+  const req = request(reg);
+  out.push({ name: 'interactionId', input: mutate(req, (root) => setAttr(firstEl(root, 'hl7:interactionId'), 'extension', 'PRPA_IN201314UV02')), opts: {} });
+  out.push({ name: 'no sender', input: mutate(req, (root) => firstEl(root, 'hl7:sender').remove()), opts: {} });
+  out.push({
+    name: 'id and creationTime',
+    input: mutate(req, (root) => {
+      setAttr(firstEl(root, 'hl7:id'), 'root', '1.2.3');
+      setAttr(firstEl(root, 'hl7:creationTime'), 'value', '20230230120000');
+    }),
+    opts: {},
+  });
+  out.push({ name: 'unknown interaction', input: req.replaceAll('PRPA_IN201311UV02', 'PRPA_IN999999UV99'), opts: {} });
+  for (const kind of ['soap11', 'soap12'] as const) {
+    out.push({ name: `envelope ${kind}`, input: wrapRequest(resolveBinding(kind), reg.code, req).body, opts: { fileName: `${reg.caseId}-${reg.name}-T01.xml` } });
+  }
+  return out;
 }

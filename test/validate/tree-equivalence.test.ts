@@ -6,9 +6,7 @@ import type { DocumentTemplate, EntryTemplate, SectionTemplate } from '../../src
 import { sampleDocumentTree } from '../../src/samples/document.js';
 import { buildRequest } from '../../src/samples/message.js';
 import { sampleEntityValues } from '../../src/samples/message-values.js';
-import { resolveBinding, wrapRequest } from '../../src/transport/index.js';
 import { detect } from '../../src/validate/detect.js';
-import type { ValidateTextOptions } from '../../src/validate/index.js';
 import type { LayerContext } from '../../src/validate/layers/context.js';
 import { runMessage } from '../../src/validate/layers/message.js';
 import { summarise } from '../../src/validate/layers/package.js';
@@ -18,7 +16,7 @@ import { descendantsJ, lineOfJ, scanTree, selectJ, treeFromDom, valueOfJ, xpathO
 import { parseXmlText } from '../../src/xml/parse.js';
 import { flat } from '../xml/tree-flat.js';
 import { nodeLine, selectPath, serialize, valueOf, xpathOf, type Selected } from '../../src/xml/index.js';
-import { catalog, entryNode, mutate, sample, sectionEl, setAttr, setText, template, valueHolder, request, response, wrap } from './helpers.js';
+import { catalog, entryNode, fileNameOf, messageCorpus, mutate, sample, sectionEl, setAttr, setText, template, valueHolder, request, response, wrap, type InputCase } from './helpers.js';
 
 /*
  * The content layers read a JavaScript tree (src/xml/jstree.ts) instead of asking libxml2-wasm
@@ -35,13 +33,9 @@ import { catalog, entryNode, mutate, sample, sectionEl, setAttr, setText, templa
  *   3. the layers give the same findings on both trees.
  */
 
-interface Case {
-  name: string;
-  input: string | Uint8Array;
-  opts: ValidateTextOptions;
-}
+type Case = InputCase;
 
-const fileOf = (t: { testPrefix: string; title: string }) => `${t.testPrefix}-${t.title}-测试患者-T01-001.xml`;
+const fileOf = fileNameOf;
 
 /** Entries of a template with their section, header first. */
 function entriesOf(t: DocumentTemplate): { s?: SectionTemplate; e: EntryTemplate }[] {
@@ -161,47 +155,23 @@ function textCases(): Case[] {
 
 /** V3 messages: every service's request and response, and the message mutations of messages.test.ts. */
 function messageCases(): Case[] {
-  const out: Case[] = [];
   const svc = (code: string) => catalog.services.find((s) => s.code === code)!;
-  for (const s of catalog.services) {
-    const fileName = `${s.caseId}-${s.name}-T01.xml`;
-    const req = request(s);
-    out.push({ name: `${s.code} request`, input: req, opts: { fileName } });
-    out.push({ name: `${s.code} request anonymous`, input: req, opts: {} });
-    const exp = { service: s.code, requestId: wrap.messageId, ...(s.responseRecords ? { records: 'some' as const } : {}) };
-    out.push({ name: `${s.code} response`, input: response(s), opts: { expect: exp } });
-    out.push({ name: `${s.code} response AE`, input: response(s, 'AE'), opts: { expect: exp } });
-    out.push({ name: `${s.code} response other id`, input: response(s), opts: { expect: { ...exp, requestId: 'OTHER' } } });
-    if (s.responseRecords) {
-      out.push({ name: `${s.code} response none`, input: response(s, 'AA', 0), opts: { expect: exp } });
-      out.push({ name: `${s.code} response two`, input: response(s, 'AA', 2), opts: { expect: { service: s.code, records: 'none' } } });
-    }
+  const out = messageCorpus((s, fileName) => {
+    const more: Case[] = [];
+    if (s.responseRecords) more.push({ name: `${s.code} response two`, input: response(s, 'AA', 2), opts: { expect: { service: s.code, records: 'none' } } });
     const entity = catalog.entities.get(s.entity)!;
     const field = entity.fields.find((f) => f.required);
     if (field) {
       const values = sampleEntityValues(entity, 1);
       delete values[field.name];
-      out.push({ name: `${s.code} without ${field.name}`, input: buildRequest(s, entity, values, wrap), opts: { fileName } });
+      more.push({ name: `${s.code} without ${field.name}`, input: buildRequest(s, entity, values, wrap), opts: { fileName } });
     }
-  }
+    return more;
+  });
   const reg = svc('PatientInfoRegister');
-  out.push({ name: 'interactionId', input: mutate(request(reg), (root) => setAttr(selectPath(root, 'hl7:interactionId')[0] as XmlElement, 'extension', 'PRPA_IN201314UV02')), opts: {} });
   out.push({ name: 'AE bare', input: mutate(response(reg, 'AE'), (root) => (selectPath(root, 'hl7:acknowledgement/hl7:acknowledgementDetail')[0] as XmlElement).remove()), opts: { expect: { service: reg.code, requestId: wrap.messageId } } });
   out.push({ name: 'no acknowledgement', input: mutate(response(reg), (root) => (selectPath(root, 'hl7:acknowledgement')[0] as XmlElement).remove()), opts: { expect: { service: reg.code, requestId: wrap.messageId } } });
   out.push({ name: 'another service expected', input: request(reg), opts: { expect: { service: 'ProviderInfoRegister' } } });
-  out.push({
-    name: 'id and creationTime',
-    input: mutate(request(reg), (root) => {
-      setAttr(selectPath(root, 'hl7:id')[0] as XmlElement, 'root', '1.2.3');
-      setAttr(selectPath(root, 'hl7:creationTime')[0] as XmlElement, 'value', '20230230120000');
-    }),
-    opts: {},
-  });
-  out.push({ name: 'no sender', input: mutate(request(reg), (root) => (selectPath(root, 'hl7:sender')[0] as XmlElement).remove()), opts: {} });
-  out.push({ name: 'unknown interaction', input: request(reg).replaceAll('PRPA_IN201311UV02', 'PRPA_IN999999UV99'), opts: {} });
-  for (const kind of ['soap11', 'soap12'] as const) {
-    out.push({ name: `envelope ${kind}`, input: wrapRequest(resolveBinding(kind), reg.code, request(reg)).body, opts: { fileName: `${reg.caseId}-${reg.name}-T01.xml` } });
-  }
   out.push({ name: 'file name of another service', input: request(reg), opts: { fileName: `${svc('ProviderInfoRegister').caseId}-x-T01.xml` } });
   out.push({ name: 'request CRLF', input: request(reg).replace(/\n/g, '\r\n'), opts: {} });
   return out;
