@@ -158,6 +158,16 @@ export class ValidatorPool {
     return this.queue.length;
   }
 
+  /** The workers' thread ids (a replaced worker gets a new one). */
+  get threadIds(): number[] {
+    return this.slots.map((s) => s.worker.threadId);
+  }
+
+  /** Not closed and nothing waiting or running: the pool can be kept for a later run. */
+  get idle(): boolean {
+    return !this.closed && this.pending === 0;
+  }
+
   /**
    * Take a waiting job away from the workers (the main thread validates it itself): the first
    * one `accept` takes. The caller must settle it with `resolve`.

@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JOBS_IN_FLIGHT, ValidatorPool, type PoolJob, type PoolReply } from '../../src/validate/pool.js';
+import { closeKeptPool, keptWorkers, validateFiles } from '../../src/validate/index.js';
+import { JOBS_IN_FLIGHT, ValidatorPool, workerScript, type PoolJob, type PoolReply } from '../../src/validate/pool.js';
+import { sample, template } from './helpers.js';
 
 /*
  * The pool's mechanics with a stand-in worker (the real one is covered by hostile.test.ts and
@@ -88,5 +90,44 @@ describe('ValidatorPool', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('validateFiles keeps its workers for the next run', () => {
+  // the real worker (dist/validate/worker.js): three documents of different types
+  const docs = join(dir, 'docs');
+  const names = ['C0001', 'C0002', 'C0003'].map((code, i) => {
+    const t = template(code);
+    return { t, name: `${t.testPrefix}-${t.title}-测试${i + 1}-T01-00${i + 1}.xml`, seed: i + 1 };
+  });
+
+  it.skipIf(workerScript() === undefined)('the same options reuse the same worker threads; other options, closeKeptPool or workers:0 do not', async () => {
+    mkdirSync(docs, { recursive: true });
+    for (const n of names) writeFileSync(join(docs, n.name), sample(n.t, n.seed));
+    await closeKeptPool();
+    expect(keptWorkers()).toEqual([]);
+
+    const first = await validateFiles([docs], { workers: 1 });
+    expect(first.files.map((f) => f.verdict)).toEqual(['pass', 'pass', 'pass']);
+    const kept = keptWorkers();
+    expect(kept).toHaveLength(1);
+
+    // the kept worker judges the second run: same threads, same report
+    const second = await validateFiles([docs], { workers: 1 });
+    expect(keptWorkers()).toEqual(kept);
+    expect(second).toEqual(first);
+
+    // another worker count is another pool: the kept one is closed, the new one kept
+    await validateFiles([docs], { workers: 2 });
+    const two = keptWorkers();
+    expect(two).toHaveLength(2);
+    expect(two).not.toContain(kept[0]);
+
+    // an in-process run neither uses nor closes it
+    await validateFiles([docs], { workers: 0 });
+    expect(keptWorkers()).toEqual(two);
+
+    await closeKeptPool();
+    expect(keptWorkers()).toEqual([]);
   });
 });
