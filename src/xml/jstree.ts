@@ -19,6 +19,8 @@ import { parseCatalogPath, type AttrName, type QName, type RelPath } from './pat
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const BASE_SCOPE: ReadonlyMap<string, string> = new Map([['xml', XML_NS]]);
+const NO_ATTRS = Object.freeze([]) as unknown as JAttr[];
+const NO_CHILDREN = Object.freeze([]) as unknown as JElement[];
 
 export interface JAttr {
   readonly local: string;
@@ -29,8 +31,13 @@ export interface JAttr {
 }
 
 export class JElement {
-  readonly attrs: JAttr[] = [];
-  readonly children: JElement[] = [];
+  /**
+   * Read-only to every consumer. Assigned once by the builder (the scanner makes each at its
+   * exact size; elements without attributes or children share a frozen empty array, so a push
+   * throws instead of changing other elements).
+   */
+  attrs: JAttr[] = NO_ATTRS;
+  children: JElement[] = NO_CHILDREN;
   /** 1-based position among the parent's children of the same name and namespace */
   index = 1;
   /** [start, end) into the document's text chunks */
@@ -107,8 +114,11 @@ export function treeFromDom(doc: XmlDocument): JElement {
       for (const p of prefixes) own.set(p, decl[p]!);
       el.scope = own;
     } else if (parent) el.scope = parent.scope;
-    for (const a of src.attrs) el.attrs.push({ local: a.name, ns: a.namespaceUri ?? '', value: a.value, parent: el });
+    const attrs: JAttr[] = [];
+    for (const a of src.attrs) attrs.push({ local: a.name, ns: a.namespaceUri ?? '', value: a.value, parent: el });
+    if (attrs.length > 0) el.attrs = attrs;
     el.textStart = chunks.length;
+    const children: JElement[] = [];
     const counts = new Map<string, number>();
     for (let c = src.firstChild; c !== null; c = c.next) {
       if (c instanceof XmlElement) {
@@ -116,12 +126,13 @@ export function treeFromDom(doc: XmlDocument): JElement {
         const key = `${kid.ns} ${kid.local}`;
         kid.index = (counts.get(key) ?? 0) + 1;
         counts.set(key, kid.index);
-        el.children.push(kid);
+        children.push(kid);
       } else if (c instanceof XmlText || c instanceof XmlCData || c instanceof XmlEntityReference) {
         chunks.push(c.content);
       }
     }
     el.textEnd = chunks.length;
+    if (children.length > 0) el.children = children;
     return el;
   };
   return visit(doc.root, null);

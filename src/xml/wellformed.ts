@@ -1,4 +1,5 @@
-import { JElement } from './jstree.js';
+import { NameTrie } from './intern.js';
+import { JElement, type JAttr } from './jstree.js';
 
 /**
  * One pass over decoded XML text that both proves it well-formed (XML 1.0 + Namespaces, the
@@ -148,41 +149,230 @@ const NS_URI = /^[A-Za-z][A-Za-z0-9+.-]*:(?:\/\/(?:[A-Za-z0-9\-._~!$'()*+,;=:]*@
 
 // ------------------------------------------------------------------------- the scan
 
+/*
+ * Written as top-level functions over explicit arguments, and one loop in scan() whose state is
+ * in locals: V8 inlines and optimises these better than closures over a dozen shared variables.
+ * The tree is built without garbage: names come from the intern table (one string object per
+ * name, no slice per element), attribute and child arrays are made once at their exact size
+ * (from buffers reused within the scan), elements without attributes or children keep JElement's
+ * shared frozen empty arrays, the open elements are parallel arrays rather than an object each, and
+ * indentation text ("\n" and spaces, most text runs of a document) comes from a table.
+ */
+
+/** Element and attribute names of at most 64 characters, in at most 8192 trie nodes (2 MB of table; see NameTrie). */
+const NAMES = new NameTrie(8192, 64);
+
+/** The names' trie, for tests: how many names and nodes it holds. */
+export function internedNames(): { names: number; nodes: number; maxNodes: number } {
+  return { names: NAMES.size, nodes: NAMES.nodesUsed, maxNodes: NAMES.nodes };
+}
+
+/** Indentation text runs: "\n" followed by k spaces, made once each (k < INDENTS). */
+const INDENTS = 256;
+const indents: string[] = [];
+function indent(k: number): string {
+  let s = indents[k];
+  if (s === undefined) s = indents[k] = '\n' + ' '.repeat(k);
+  return s;
+}
+
 /** How far back among the siblings the previous one of the same name is looked for before a map is kept. */
 const NEAR = 16;
 
+/** Per open element with many children: namespace → local name → the last such child's index. */
+type Counts = Map<string, Map<string, number>>;
+
 /**
- * The position of `el` among its parent's children of the same name: one more than the nearest
- * such sibling's. Usually found a few siblings back; a parent with many children keeps a map
- * of counts instead, so hostile fan-out stays linear.
+ * The position of an element named {ns}local among its parent's children of the same name (the
+ * children so far are kids[from, to)): one more than the nearest such sibling's. Usually found a
+ * few siblings back; a parent with many children keeps a map of counts instead (counts[top]), so
+ * hostile fan-out stays linear.
  */
-function siblingIndex(parent: Frame, el: JElement): number {
-  const kids = parent.el.children;
-  const local = el.local;
-  const ns = el.ns;
-  let counts = parent.counts;
-  if (counts === undefined) {
-    const stop = kids.length - NEAR;
-    for (let k = kids.length - 1; k >= 0 && k >= stop; k--) {
+function siblingIndex(kids: JElement[], from: number, to: number, local: string, ns: string, counts: (Counts | undefined)[], top: number): number {
+  let c = counts[top];
+  if (c === undefined) {
+    const stop = to - NEAR;
+    for (let k = to - 1; k >= from && k >= stop; k--) {
       const s = kids[k]!;
       if (s.local === local && s.ns === ns) return s.index + 1;
     }
-    if (stop < 0) return 1;
-    counts = parent.counts = new Map();
-    for (const s of kids) counts.set(s.ns + ' ' + s.local, s.index);
+    if (stop < from) return 1;
+    c = new Map();
+    counts[top] = c;
+    for (let k = from; k < to; k++) {
+      const s = kids[k]!;
+      let m = c.get(s.ns);
+      if (m === undefined) c.set(s.ns, (m = new Map()));
+      m.set(s.local, s.index);
+    }
   }
-  const key = ns + ' ' + local;
-  const k = (counts.get(key) ?? 0) + 1;
-  counts.set(key, k);
+  let m = c.get(ns);
+  if (m === undefined) c.set(ns, (m = new Map()));
+  const k = (m.get(local) ?? 0) + 1;
+  m.set(local, k);
   return k;
 }
 
-interface Frame {
-  el: JElement;
-  /** where the start tag's name is in the text, and its length (the end tag must repeat it) */
-  qstart: number;
-  qlen: number;
-  counts: Map<string, number> | undefined;
+/**
+ * A character at k >= 0xD800: the index of its last code unit; fails on an unpaired surrogate,
+ * U+FFFE, U+FFFF, and U+FEFF (a byte-order mark inside the text: in a large document libxml2
+ * drops it from most text and attribute values and keeps it in some — cause not pinned down;
+ * found by the fuzz test).
+ */
+function wide(text: string, k: number, c: number, strict: boolean): number {
+  if (c < 0xdc00) {
+    const d = text.charCodeAt(k + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return k + 1;
+  } else if (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) return k;
+  if (strict) fail('unpaired surrogate, U+FEFF, U+FFFE or U+FFFF', k);
+  return k;
+}
+
+/** Characters of [from, to) in a comment, CDATA section or PI. */
+function plainChars(text: string, from: number, to: number, strict: boolean): void {
+  if (!strict) return;
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 128) {
+      if (CTRL[c] !== 0 && c !== 0x0a && c !== 0x09 && c !== 0x0d) fail('character not allowed in XML', k);
+    } else if (c >= 0xd800) k = wide(text, k, c, strict);
+  }
+}
+
+/**
+ * What nameEnd read last: the offset of its colon (from the name's start; the last one in
+ * trusted mode), -1 for none; and its node in NAMES (0 when it is not there: cut it from the text).
+ */
+let nameColon = -1;
+let nameNode = 0;
+
+/**
+ * End of an (unprefixed or prefixed) name starting at j; fails when there is none. Sets
+ * nameColon and nameNode. The characters are followed along NAMES as they are read; a name that
+ * ends on a name node is one of the well-formed names added before (no check left to do), any
+ * other name is checked here and then added.
+ */
+function nameEnd(text: string, j: number, strict: boolean): number {
+  const n = text.length;
+  const next = NAMES.next;
+  const c0 = text.charCodeAt(j);
+  if (!(c0 < 128 && NAME[c0] === 1)) {
+    if (strict || c0 < 128 || Number.isNaN(c0)) fail('name expected', j);
+  }
+  let node = c0 < 128 ? next[c0]! : 0;
+  let k = j + 1;
+  let colon = -1;
+  for (; k < n; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 128) {
+      if (node !== 0) {
+        const t = next[(node << 7) | c]!;
+        if (t !== 0) {
+          node = t;
+          if (c === 0x3a) colon = k;
+          continue;
+        }
+      }
+      if (NAME[c] !== 0) {
+        node = 0;
+        continue;
+      }
+      if (c === 0x3a /* : */) {
+        if (colon !== -1 && strict) fail('more than one colon in a name', k);
+        colon = k;
+        node = 0;
+        continue;
+      }
+      break;
+    }
+    if (strict) fail('non-ASCII name character', k);
+    node = 0;
+  }
+  if (node !== 0 && NAMES.names[node] !== undefined) {
+    nameNode = node;
+    nameColon = NAMES.colons[node]!;
+    return k;
+  }
+  if (strict) {
+    if (colon !== -1 && (colon === j || colon === k - 1 || !(text.charCodeAt(colon + 1) < 128 && NAME[text.charCodeAt(colon + 1)] === 1))) fail('malformed qualified name', j);
+    if (k - j > MAX_NAME) fail('name too long', j);
+  }
+  nameColon = colon === -1 ? -1 : colon - j;
+  nameNode = NAMES.add(text, j, k);
+  return k;
+}
+
+/** After '<!--' at lt: the index past '-->'. */
+function comment(text: string, lt: number, strict: boolean): number {
+  const end = text.indexOf('-->', lt + 4);
+  if (end === -1) fail('unterminated comment', lt);
+  plainChars(text, lt + 4, end, strict);
+  if (strict) {
+    const dd = text.indexOf('--', lt + 4);
+    if (dd < end) fail("'--' inside a comment", dd);
+    // '<!--->' and a '-' right after '<!--' read differently by some parsers: not vouched for
+    if (end > lt + 4 && (text.charCodeAt(lt + 4) === 0x2d || text.charCodeAt(end - 1) === 0x2d)) fail("comment starting or ending with '-'", lt);
+  }
+  return end + 3;
+}
+
+/** A processing instruction at lt, outside the root (strict) or anywhere (trusted): the index past '?>'. */
+function pi(text: string, lt: number, strict: boolean): number {
+  const end = text.indexOf('?>', lt + 2);
+  if (end === -1) fail('unterminated processing instruction', lt);
+  plainChars(text, lt + 2, end, strict);
+  if (strict) {
+    const t = nameEnd(text, lt + 2, strict);
+    const target = text.slice(lt + 2, t);
+    if (target.indexOf(':') !== -1 || /^xml$/i.test(target) || /^xml/i.test(target) && target !== 'xml-stylesheet') fail(`processing instruction target '${target}' not vouched for`, lt);
+    if (t !== end && !isSpace(text.charCodeAt(t))) fail('processing instruction target not followed by white space', t);
+  }
+  return end + 2;
+}
+
+/** The text run from `from` inside the root up to the next '<' (returned): checked, line ends and references resolved, pushed to chunks. */
+function textRun(text: string, from: number, strict: boolean, chunks: string[]): number {
+  const n = text.length;
+  let refs = false;
+  let cr = false;
+  let to = from;
+  if (text.charCodeAt(from) === 0x0a) {
+    // indentation ("\n" and spaces up to the next tag), most text runs of a document: from the table
+    to++;
+    while (text.charCodeAt(to) === 0x20) to++;
+    if (text.charCodeAt(to) === 0x3c && to - from <= INDENTS) {
+      chunks.push(indent(to - from - 1));
+      return to;
+    }
+  }
+  for (; to < n; to++) {
+    const c = text.charCodeAt(to);
+    if (c < 128) {
+      if (TEXT[c] === 0) continue;
+      if (c === 0x3c) break;
+      if (c === 0x26) refs = true;
+      else if (c === 0x5d) {
+        if (text.charCodeAt(to + 1) === 0x5d && text.charCodeAt(to + 2) === 0x3e && strict) fail("']]>' in text", to);
+      } else if (c === 0x0d) cr = true;
+      else if (c !== 0x0a && c !== 0x09 && strict) fail('character not allowed in XML', to);
+    } else if (c >= 0xd800) to = wide(text, to, c, strict);
+  }
+  if (to >= n) fail('end of input inside the root element', n);
+  if (to === from) return to;
+  let s = text.slice(from, to);
+  if (cr) s = s.replace(/\r\n?/g, '\n');
+  if (refs) {
+    const d = decodeRefs(s, strict);
+    if (d === undefined) {
+      if (strict) fail('malformed or undeclared reference', from);
+    } else s = d;
+  }
+  chunks.push(s);
+  return to;
+}
+
+function isXmlnsName(name: string): boolean {
+  return name.charCodeAt(0) === 0x78 /* x */ && name.startsWith('xmlns') && (name.length === 5 || name.charCodeAt(5) === 0x3a);
 }
 
 /**
@@ -191,139 +381,34 @@ interface Frame {
  */
 function scan(text: string, maxDepth: number, strict: boolean): JElement {
   const n = text.length;
+  NAMES.clearIfFull();
   const chunks: string[] = [];
-  const stack: Frame[] = [];
+  // the open elements, as parallel arrays (depth = how many are open); entries past depth are stale
+  const openEl: JElement[] = [];
+  /** where each open element's name is in the text, and its length (the end tag must repeat it) */
+  const openQs: number[] = [];
+  const openQl: number[] = [];
+  /** where each open element's children start in kids */
+  const openKids: number[] = [];
+  const openCounts: (Counts | undefined)[] = [];
+  let depth = 0;
+  /** the children of the open elements so far, each element's after its parent's (kids[0, kidTop)) */
+  const kids: JElement[] = [];
+  let kidTop = 0;
   // attributes of the current start tag, reused from tag to tag
   const names: string[] = [];
+  const locals: string[] = [];
+  const prefixes: string[] = [];
   const values: string[] = [];
   /** offset of the colon in each attribute name, -1 for none */
   const colons: number[] = [];
+  /** whether each attribute is a namespace declaration: 1 yes, 0 no, -1 not known yet (a name not in NAMES) */
+  const xmlns: number[] = [];
+  const built: JAttr[] = [];
   let root: JElement | undefined;
 
   let line = 1;
   let nextLf = text.indexOf('\n');
-  /** Line of position pos (positions asked for only grow): LFs counted once each. */
-  const lineAt = (pos: number): number => {
-    while (nextLf !== -1 && nextLf < pos) {
-      line++;
-      nextLf = text.indexOf('\n', nextLf + 1);
-    }
-    return line;
-  };
-  /** offset of the colon in the name nameEnd last read, -1 for none */
-  let lastColon = -1;
-  /**
-   * A character at k >= 0xD800: the index of its last code unit; fails on an unpaired
-   * surrogate, U+FFFE, U+FFFF, and U+FEFF (a byte-order mark inside the text: in a large
-   * document libxml2 drops it from most text and attribute values and keeps it in some — cause
-   * not pinned down; found by the fuzz test).
-   */
-  const wide = (k: number, c: number): number => {
-    if (c < 0xdc00) {
-      const d = text.charCodeAt(k + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) return k + 1;
-    } else if (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) return k;
-    if (strict) fail('unpaired surrogate, U+FEFF, U+FFFE or U+FFFF', k);
-    return k;
-  };
-  /** Characters of [from, to) in a comment, CDATA section or PI. */
-  const plainChars = (from: number, to: number): void => {
-    if (!strict) return;
-    for (let k = from; k < to; k++) {
-      const c = text.charCodeAt(k);
-      if (c < 128) {
-        if (CTRL[c] !== 0 && c !== 0x0a && c !== 0x09 && c !== 0x0d) fail('character not allowed in XML', k);
-      } else if (c >= 0xd800) k = wide(k, c);
-    }
-  };
-
-  /** End of an (unprefixed or prefixed) name starting at j; fails when there is none. */
-  const nameEnd = (j: number): number => {
-    const c0 = text.charCodeAt(j);
-    if (!(c0 < 128 && NAME[c0] === 1)) {
-      if (strict || c0 < 128 || Number.isNaN(c0)) fail('name expected', j);
-    }
-    let k = j + 1;
-    let colon = -1;
-    for (; k < n; k++) {
-      const c = text.charCodeAt(k);
-      if (c < 128) {
-        if (NAME[c] !== 0) continue;
-        if (c === 0x3a /* : */) {
-          if (colon !== -1 && strict) fail('more than one colon in a name', k);
-          colon = k;
-          continue;
-        }
-        break;
-      }
-      if (strict) fail('non-ASCII name character', k);
-    }
-    if (strict) {
-      if (colon !== -1 && (colon === j || colon === k - 1 || !(text.charCodeAt(colon + 1) < 128 && NAME[text.charCodeAt(colon + 1)] === 1))) fail('malformed qualified name', j);
-      if (k - j > MAX_NAME) fail('name too long', j);
-    }
-    lastColon = colon === -1 ? -1 : colon - j;
-    return k;
-  };
-
-  /** After '<!--' at lt: the index past '-->'. */
-  const comment = (lt: number): number => {
-    const end = text.indexOf('-->', lt + 4);
-    if (end === -1) fail('unterminated comment', lt);
-    plainChars(lt + 4, end);
-    if (strict) {
-      const dd = text.indexOf('--', lt + 4);
-      if (dd < end) fail("'--' inside a comment", dd);
-      // '<!--->' and a '-' right after '<!--' read differently by some parsers: not vouched for
-      if (end > lt + 4 && (text.charCodeAt(lt + 4) === 0x2d || text.charCodeAt(end - 1) === 0x2d)) fail("comment starting or ending with '-'", lt);
-    }
-    return end + 3;
-  };
-
-  /** A processing instruction at lt, outside the root (strict) or anywhere (trusted): the index past '?>'. */
-  const pi = (lt: number): number => {
-    const end = text.indexOf('?>', lt + 2);
-    if (end === -1) fail('unterminated processing instruction', lt);
-    plainChars(lt + 2, end);
-    if (strict) {
-      const t = nameEnd(lt + 2);
-      const target = text.slice(lt + 2, t);
-      if (target.indexOf(':') !== -1 || /^xml$/i.test(target) || /^xml/i.test(target) && target !== 'xml-stylesheet') fail(`processing instruction target '${target}' not vouched for`, lt);
-      if (t !== end && !isSpace(text.charCodeAt(t))) fail('processing instruction target not followed by white space', t);
-    }
-    return end + 2;
-  };
-
-  /** The text run from `from` inside the root up to the next '<' (returned): checked, line ends and references resolved, pushed to chunks. */
-  const textRun = (from: number): number => {
-    let refs = false;
-    let cr = false;
-    let to = from;
-    for (; to < n; to++) {
-      const c = text.charCodeAt(to);
-      if (c < 128) {
-        if (TEXT[c] === 0) continue;
-        if (c === 0x3c) break;
-        if (c === 0x26) refs = true;
-        else if (c === 0x5d) {
-          if (text.charCodeAt(to + 1) === 0x5d && text.charCodeAt(to + 2) === 0x3e && strict) fail("']]>' in text", to);
-        } else if (c === 0x0d) cr = true;
-        else if (c !== 0x0a && c !== 0x09 && strict) fail('character not allowed in XML', to);
-      } else if (c >= 0xd800) to = wide(to, c);
-    }
-    if (to >= n) fail('end of input inside the root element', n);
-    if (to === from) return to;
-    let s = text.slice(from, to);
-    if (cr) s = s.replace(/\r\n?/g, '\n');
-    if (refs) {
-      const d = decodeRefs(s, strict);
-      if (d === undefined) {
-        if (strict) fail('malformed or undeclared reference', from);
-      } else s = d;
-    }
-    chunks.push(s);
-    return to;
-  };
 
   let i = 0;
   // ---- XML declaration
@@ -341,41 +426,48 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     if (text.charCodeAt(i) !== 0x3c) fail('content before the root element', i);
     const c = text.charCodeAt(i + 1);
     if (c === 0x21 /* ! */) {
-      if (text.startsWith('<!--', i)) i = comment(i);
+      if (text.startsWith('<!--', i)) i = comment(text, i, strict);
       else if (text.startsWith('<!DOCTYPE', i)) fail('DOCTYPE', i);
       else fail('markup declaration before the root', i);
-    } else if (c === 0x3f /* ? */) i = pi(i);
+    } else if (c === 0x3f /* ? */) i = pi(text, i, strict);
     else break;
   }
 
   // ---- the root element and its content
   for (;;) {
-    if (stack.length === 0 && root !== undefined) break;
+    if (depth === 0 && root !== undefined) break;
     // the first time round i is at the root's '<' (the prolog loop saw to it)
-    const lt = stack.length > 0 ? textRun(i) : i;
+    const lt = depth > 0 ? textRun(text, i, strict, chunks) : i;
     const c = text.charCodeAt(lt + 1);
     if (c === 0x2f /* / */) {
-      const f = stack.pop();
-      if (f === undefined) fail('end tag before the root element', lt);
-      const qs = f.qstart;
-      const ql = f.qlen;
+      if (depth === 0) fail('end tag before the root element', lt);
+      depth--;
+      const qs = openQs[depth]!;
+      const ql = openQl[depth]!;
       const e = lt + 2 + ql;
       for (let k = 0; k < ql; k++) if (text.charCodeAt(lt + 2 + k) !== text.charCodeAt(qs + k)) fail(`end tag does not match <${text.slice(qs, qs + ql)}>`, lt);
       if (e < n && text.charCodeAt(e) !== 0x3e && !isSpace(text.charCodeAt(e))) fail(`end tag does not match <${text.slice(qs, qs + ql)}>`, lt);
       let k = e;
       while (k < n && isSpace(text.charCodeAt(k))) k++;
       if (text.charCodeAt(k) !== 0x3e) fail('malformed end tag', lt);
-      f.el.textEnd = chunks.length;
+      const el = openEl[depth]!;
+      el.textEnd = chunks.length;
+      const from = openKids[depth]!;
+      if (kidTop > from) {
+        el.children = kids.slice(from, kidTop);
+        kidTop = from;
+      }
+      openCounts[depth] = undefined;
       i = k + 1;
       continue;
     }
     if (c === 0x21 /* ! */) {
       if (text.startsWith('<!--', lt)) {
-        i = comment(lt);
+        i = comment(text, lt, strict);
       } else if (text.startsWith('<![CDATA[', lt)) {
         const end = text.indexOf(']]>', lt + 9);
         if (end === -1) fail('unterminated CDATA section', lt);
-        plainChars(lt + 9, end);
+        plainChars(text, lt + 9, end, strict);
         let s = text.slice(lt + 9, end);
         if (s.indexOf('\r') !== -1) s = s.replace(/\r\n?/g, '\n');
         chunks.push(s);
@@ -385,14 +477,27 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     }
     if (c === 0x3f /* ? */) {
       if (strict) fail('processing instruction inside the root', lt);
-      i = pi(lt);
+      i = pi(text, lt, strict);
       continue;
     }
 
     // ---- start tag: name, attributes, '>' or '/>'
-    let j = nameEnd(lt + 1);
-    const qname = text.slice(lt + 1, j);
-    const colon = lastColon;
+    let j = nameEnd(text, lt + 1, strict);
+    const colon = nameColon;
+    let local: string;
+    let prefix = '';
+    {
+      const node = nameNode;
+      if (node !== 0) {
+        local = NAMES.locals[node]!;
+        prefix = NAMES.prefixes[node]!;
+      } else if (colon === -1) local = text.slice(lt + 1, j);
+      else {
+        prefix = text.slice(lt + 1, lt + 1 + colon);
+        local = text.slice(lt + 2 + colon, j);
+      }
+    }
+    const qlen = j - (lt + 1);
     let count = 0;
     let selfClosing = false;
     for (;;) {
@@ -410,9 +515,27 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
         break;
       }
       if (j === sp) fail('white space expected before an attribute', j);
-      const ne = nameEnd(j);
-      const name = text.slice(j, ne);
-      colons[count] = lastColon;
+      const ne = nameEnd(text, j, strict);
+      const ac = nameColon;
+      let name: string;
+      const node = nameNode;
+      if (node !== 0) {
+        name = NAMES.names[node]!;
+        locals[count] = NAMES.locals[node]!;
+        prefixes[count] = NAMES.prefixes[node]!;
+        xmlns[count] = NAMES.xmlns[node]!;
+      } else {
+        xmlns[count] = -1;
+        name = text.slice(j, ne);
+        if (ac === -1) {
+          locals[count] = name;
+          prefixes[count] = '';
+        } else {
+          locals[count] = name.slice(ac + 1);
+          prefixes[count] = name.slice(0, ac);
+        }
+      }
+      colons[count] = ac;
       j = ne;
       while (j < n && isSpace(text.charCodeAt(j))) j++;
       if (text.charCodeAt(j) !== 0x3d /* = */) fail("'=' expected after an attribute name", j);
@@ -432,7 +555,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
           if (v === 0x26 /* & */) refs = true;
           else if (v === 0x0a || v === 0x09 || v === 0x0d) ws = true;
           else if (v < 0x20 && strict) fail('character not allowed in XML', p);
-        } else if (v >= 0xd800) p = wide(p, v);
+        } else if (v >= 0xd800) p = wide(text, p, v, strict);
         else if (v !== v /* NaN: past the end */) fail('end of input in an attribute value', p);
       }
       let value = text.slice(j + 1, p);
@@ -454,74 +577,84 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     }
 
     // ---- namespaces: declarations first, then the element's and attributes' names
-    const parent = stack.length > 0 ? stack[stack.length - 1]! : undefined;
-    const el0Scope = parent?.el.scope;
+    const parent = depth > 0 ? openEl[depth - 1]! : undefined;
+    const el0Scope = parent?.scope;
     let own: Map<string, string> | undefined;
     let plainAttrs = 0;
     for (let k = 0; k < count; k++) {
       const name = names[k]!;
-      if (name.charCodeAt(0) !== 0x78 /* x */ || !name.startsWith('xmlns') || (name.length > 5 && name.charCodeAt(5) !== 0x3a)) {
+      if (xmlns[k] === -1) xmlns[k] = isXmlnsName(name) ? 1 : 0;
+      if (xmlns[k] === 0) {
         plainAttrs++;
         continue;
       }
-      const prefix = name.length === 5 ? '' : name.slice(6);
+      const declared = name.length === 5 ? '' : name.slice(6);
       const uri = values[k]!;
       if (strict) {
-        if (prefix === 'xml' || prefix === 'xmlns') fail(`declaration of the reserved prefix ${prefix}`, lt);
-        if (prefix === '' ? uri !== '' && !NS_URI.test(uri) : !NS_URI.test(uri)) fail(`namespace URI not vouched for: ${JSON.stringify(uri.slice(0, 80))}`, lt);
+        if (declared === 'xml' || declared === 'xmlns') fail(`declaration of the reserved prefix ${declared}`, lt);
+        if (declared === '' ? uri !== '' && !NS_URI.test(uri) : !NS_URI.test(uri)) fail(`namespace URI not vouched for: ${JSON.stringify(uri.slice(0, 80))}`, lt);
         if (uri === XML_NS || uri === XMLNS_NS) fail('reserved namespace URI declared', lt);
       }
       own ??= new Map(el0Scope ?? BASE);
-      own.set(prefix, uri);
+      own.set(declared, uri);
     }
     if (own && strict && own.size > MAX_SCOPE) fail(`more than ${MAX_SCOPE} namespaces in scope`, lt);
     const scope: ReadonlyMap<string, string> = own ?? el0Scope ?? BASE;
-    let local = qname;
     let ns: string;
     if (colon === -1) ns = scope.get('') ?? '';
     else {
-      const prefix = qname.slice(0, colon);
-      local = qname.slice(colon + 1);
       const u = scope.get(prefix);
       if (u === undefined || (strict && (prefix === 'xml' || prefix === 'xmlns'))) {
         if (strict) fail(`element prefix ${prefix} not declared (or reserved)`, lt);
       }
       ns = u ?? '';
     }
-    if (stack.length + 1 > maxDepth) fail(`element nesting deeper than ${maxDepth}`, lt);
-    const el = new JElement(local, ns, Math.min(lineAt(j - 1), MAX_LINE), parent?.el ?? null, chunks);
+    if (depth + 1 > maxDepth) fail(`element nesting deeper than ${maxDepth}`, lt);
+    // the line of the start tag's '>' (positions asked for only grow: each LF counted once)
+    while (nextLf !== -1 && nextLf < j - 1) {
+      line++;
+      nextLf = text.indexOf('\n', nextLf + 1);
+    }
+    const el = new JElement(local, ns, line < MAX_LINE ? line : MAX_LINE, parent ?? null, chunks);
     if (own) el.scope = own;
     else if (el0Scope) el.scope = el0Scope;
     if (plainAttrs > 0) {
-      const first = el.attrs.length;
+      let m = 0;
       for (let k = 0; k < count; k++) {
-        const name = names[k]!;
-        if (name.charCodeAt(0) === 0x78 && name.startsWith('xmlns') && (name.length === 5 || name.charCodeAt(5) === 0x3a)) continue;
-        const ac = colons[k]!;
-        if (ac === -1) {
-          el.attrs.push({ local: name, ns: '', value: values[k]!, parent: el });
-          continue;
-        }
-        const prefix = name.slice(0, ac);
-        const u = scope.get(prefix);
-        if (u === undefined && strict) fail(`attribute prefix ${prefix} not declared`, lt);
-        const a = { local: name.slice(ac + 1), ns: u ?? '', value: values[k]!, parent: el };
-        if (strict) {
-          for (let m = first; m < el.attrs.length; m++) {
-            const b = el.attrs[m]!;
-            if (b.local === a.local && b.ns === a.ns) fail(`attribute {${a.ns}}${a.local} repeated`, lt);
+        if (xmlns[k] === 1) continue;
+        let a: JAttr;
+        if (colons[k] === -1) a = { local: locals[k]!, ns: '', value: values[k]!, parent: el };
+        else {
+          const ap = prefixes[k]!;
+          const u = scope.get(ap);
+          if (u === undefined && strict) fail(`attribute prefix ${ap} not declared`, lt);
+          a = { local: locals[k]!, ns: u ?? '', value: values[k]!, parent: el };
+          if (strict) {
+            for (let q = 0; q < m; q++) {
+              const b = built[q]!;
+              if (b.local === a.local && b.ns === a.ns) fail(`attribute {${a.ns}}${a.local} repeated`, lt);
+            }
           }
         }
-        el.attrs.push(a);
+        built[m++] = a;
       }
+      // array literals up to 4: made at their size without a call
+      el.attrs = m === 1 ? [built[0]!] : m === 2 ? [built[0]!, built[1]!] : m === 3 ? [built[0]!, built[1]!, built[2]!] : m === 4 ? [built[0]!, built[1]!, built[2]!, built[3]!] : built.slice(0, m);
     }
     el.textStart = chunks.length;
     if (parent) {
-      el.index = siblingIndex(parent, el);
-      parent.el.children.push(el);
+      el.index = siblingIndex(kids, openKids[depth - 1]!, kidTop, local, ns, openCounts, depth - 1);
+      kids[kidTop++] = el;
     } else root = el;
     if (selfClosing) el.textEnd = chunks.length;
-    else stack.push({ el, qstart: lt + 1, qlen: qname.length, counts: undefined });
+    else {
+      openEl[depth] = el;
+      openQs[depth] = lt + 1;
+      openQl[depth] = qlen;
+      openKids[depth] = kidTop;
+      openCounts[depth] = undefined;
+      depth++;
+    }
     i = j;
   }
 
@@ -531,8 +664,8 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     if (i >= n) break;
     if (text.charCodeAt(i) !== 0x3c) fail('content after the root element', i);
     const c = text.charCodeAt(i + 1);
-    if (c === 0x21 && text.startsWith('<!--', i)) i = comment(i);
-    else if (c === 0x3f) i = pi(i);
+    if (c === 0x21 && text.startsWith('<!--', i)) i = comment(text, i, strict);
+    else if (c === 0x3f) i = pi(text, i, strict);
     else fail('markup after the root element', i);
   }
   return root!;

@@ -1,0 +1,132 @@
+import { detached } from './detach.js';
+
+/**
+ * The element and attribute names the scanner has met, as a trie over their ASCII characters:
+ * the scanner follows it while it reads a name (one typed-array load per character, in place of
+ * the name-character table it would consult anyway), and when the name ends on a node where a
+ * known name ends, that node holds the name's string — with its prefix and local part split at
+ * the colon. No slice, no hash, no comparison: each element carries the same string object for
+ * the same name, so nothing is allocated per name and later `===` and Map lookups on names
+ * compare one pointer.
+ *
+ * Only names that are well-formed ASCII QNames (at most one colon, neither side empty, no
+ * digit, '-' or '.' to start either side) of at most `maxLength` characters are added, so
+ * ending on a name node proves the name well-formed: the scanner skips its own checks then.
+ *
+ * Bounded on hostile input: at most `nodes` nodes (nodes × 128 × 2 bytes of table); when they
+ * are used up no more names are added, and the scanner cuts names from the text as it did before
+ * the table; `clearIfFull()` (called before a document, never during one, so node numbers stay
+ * valid for a whole scan) empties a full table so that the next documents' names fill it again.
+ * The strings are detached from the text they were read from (a kept substring would keep its
+ * whole document alive).
+ */
+export class NameTrie {
+  /** next[node * 128 + c]: the node after ASCII character c, 0 for none (node 0 is the root) */
+  readonly next: Uint16Array;
+  /** per node: the name ending there, undefined when none does */
+  readonly names: (string | undefined)[];
+  /** per name node: the part before the colon, '' for none */
+  readonly prefixes: string[];
+  /** per name node: the part after the colon, or the whole name */
+  readonly locals: string[];
+  /** per name node: the offset of the colon, -1 for none */
+  readonly colons: Int16Array;
+  /** per name node: 1 when the name is xmlns or xmlns:something (a namespace declaration) */
+  readonly xmlns: Uint8Array;
+  private used = 1;
+  private count = 0;
+  private full = false;
+
+  constructor(
+    readonly nodes: number,
+    readonly maxLength: number,
+  ) {
+    if (nodes > 0x10000) throw new Error('NameTrie: at most 65536 nodes');
+    this.next = new Uint16Array(nodes * 128);
+    this.names = new Array<string | undefined>(nodes).fill(undefined);
+    this.prefixes = new Array<string>(nodes).fill('');
+    this.locals = new Array<string>(nodes).fill('');
+    this.colons = new Int16Array(nodes);
+    this.xmlns = new Uint8Array(nodes);
+  }
+
+  /** How many names the trie holds. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** How many nodes are in use (never more than `nodes`). */
+  get nodesUsed(): number {
+    return this.used;
+  }
+
+  /**
+   * Add text[start, end) when it is a well-formed ASCII QName of at most maxLength characters
+   * and there is room: its node, else 0.
+   */
+  add(text: string, start: number, end: number): number {
+    const len = end - start;
+    if (len > this.maxLength || len === 0 || this.full) return 0;
+    let colon = -1;
+    for (let k = start; k < end; k++) {
+      const c = text.charCodeAt(k);
+      if (c >= 128) return 0;
+      if (c === 0x3a) {
+        if (colon !== -1) return 0;
+        colon = k - start;
+      } else if (QNAME[c] === 0) return 0;
+    }
+    if (QNAME[text.charCodeAt(start)] !== 1) return 0;
+    if (colon !== -1 && (colon === len - 1 || QNAME[text.charCodeAt(start + colon + 1)] !== 1)) return 0;
+    if (this.used + len > this.nodes) {
+      this.full = true;
+      return 0;
+    }
+    const next = this.next;
+    let node = 0;
+    for (let k = start; k < end; k++) {
+      const at = (node << 7) | text.charCodeAt(k);
+      let t = next[at]!;
+      if (t === 0) {
+        t = this.used++;
+        next[at] = t;
+      }
+      node = t;
+    }
+    if (this.names[node] !== undefined) return node;
+    const name = detached(text.slice(start, end));
+    this.names[node] = name;
+    this.colons[node] = colon;
+    this.prefixes[node] = colon === -1 ? '' : name.slice(0, colon);
+    this.locals[node] = colon === -1 ? name : name.slice(colon + 1);
+    this.xmlns[node] = name === 'xmlns' || name.startsWith('xmlns:') ? 1 : 0;
+    this.count++;
+    return node;
+  }
+
+  /** Empty the trie when it ran out of nodes (between documents only). */
+  clearIfFull(): void {
+    if (this.full) this.clear();
+  }
+
+  clear(): void {
+    this.next.fill(0);
+    this.names.fill(undefined);
+    this.prefixes.fill('');
+    this.locals.fill('');
+    this.colons.fill(0);
+    this.xmlns.fill(0);
+    this.used = 1;
+    this.count = 0;
+    this.full = false;
+  }
+}
+
+/** ASCII QName characters apart from ':': 1 = may start a name (or the part after the colon), 2 = may continue one. */
+const QNAME = new Uint8Array(128);
+for (let c = 0x41; c <= 0x5a; c++) QNAME[c] = 1;
+for (let c = 0x61; c <= 0x7a; c++) QNAME[c] = 1;
+QNAME[0x5f] = 1;
+for (let c = 0x30; c <= 0x39; c++) QNAME[c] = 2;
+QNAME[0x2d] = 2;
+QNAME[0x2e] = 2;
