@@ -33,19 +33,39 @@ export interface ExchangeLimits {
 
 type Controller = Dispatcher.DispatchController;
 
+/** Who an Exchange reports to (the generator's Engine): one object for every request, no closure per request. */
+export interface ExchangeOwner {
+  /** the request was written to a connection (once) */
+  exchangeWritten(ex: Exchange): void;
+  /** the exchange finished; its outcome is the exchange itself (ExchangeOutcome) */
+  exchangeDone(ex: Exchange): void;
+}
+
+/** headers before onResponseStart (shared, never written: the checker is not called before a head) */
+const NO_HEADERS: ResponseHeaders = Object.freeze({});
+
 /**
  * The handler for one request. finish() runs exactly once, whichever comes first: the response
- * end, a transport error, or expire() from the generator's deadline sweep.
+ * end, a transport error, or expire() from the generator's deadline sweep. Once finished, the
+ * exchange is also its outcome (the fields of ExchangeOutcome): nothing else is allocated for it.
  */
-export class Exchange implements Dispatcher.DispatchHandler {
-  private controller: Controller | undefined;
+export class Exchange implements Dispatcher.DispatchHandler, ExchangeOutcome {
+  private controller: Controller | undefined = undefined;
   private status = 0;
-  private headers: ResponseHeaders = {};
-  private chunks: Buffer[] = [];
+  private headers: ResponseHeaders = NO_HEADERS;
+  /** the body: its first piece, and the others (rare: a body in several reads) */
+  private first: Buffer | undefined = undefined;
+  private rest: Buffer[] | undefined = undefined;
   private bytes = 0;
   private done = false;
-  /** when the request was written to a socket (ms, performance.now clock) */
-  writtenAtMs: number | undefined;
+  /** the request was written to a socket */
+  written = false;
+  // the outcome, set by finish()
+  endMs = 0;
+  latencyUs: number | undefined = undefined;
+  errorClass: ErrorClass | null = null;
+  message: string | undefined = undefined;
+  responded = false;
 
   constructor(
     /** latency origin, performance.now() ms */
@@ -53,8 +73,11 @@ export class Exchange implements Dispatcher.DispatchHandler {
     readonly deadlineMs: number,
     private readonly limits: ExchangeLimits,
     private readonly checker: ResponseChecker,
-    private readonly onDone: (ex: Exchange, o: ExchangeOutcome) => void,
-    private readonly onWritten?: (ex: Exchange) => void,
+    private readonly owner: ExchangeOwner,
+    /** in the measured window (the owner records it) */
+    readonly recorded: boolean,
+    /** called by the owner once the exchange is done (the model's next step) */
+    readonly after: ((o: ExchangeOutcome) => void) | undefined,
   ) {}
 
   get finished(): boolean {
@@ -68,9 +91,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
       controller.abort(new RequestTimeoutError(this.limits.timeoutMs));
       return;
     }
-    if (this.writtenAtMs === undefined) {
-      this.writtenAtMs = performance.now();
-      this.onWritten?.(this);
+    if (!this.written) {
+      this.written = true;
+      this.owner.exchangeWritten(this);
     }
   }
 
@@ -88,7 +111,8 @@ export class Exchange implements Dispatcher.DispatchHandler {
       controller.abort(err);
       return;
     }
-    this.chunks.push(chunk);
+    if (this.first === undefined) this.first = chunk;
+    else (this.rest ??= []).push(chunk);
   }
 
   onResponseEnd(): void {
@@ -97,11 +121,13 @@ export class Exchange implements Dispatcher.DispatchHandler {
     const latencyUs = (endMs - this.refMs) * 1000;
     // a response that came after the deadline the sweep had not yet enforced is still a timeout
     if (endMs > this.deadlineMs) {
-      this.finish({ endMs, latencyUs, errorClass: 'timeout', message: new RequestTimeoutError(this.limits.timeoutMs).message, responded: true });
+      this.finish(endMs, latencyUs, 'timeout', new RequestTimeoutError(this.limits.timeoutMs).message, true);
       return;
     }
-    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    this.chunks = [];
+    const first = this.first;
+    const body = first === undefined ? EMPTY : this.rest === undefined ? first : Buffer.concat([first, ...this.rest]);
+    this.first = undefined;
+    this.rest = undefined;
     let errorClass: ErrorClass | null;
     let message: string | undefined;
     try {
@@ -111,7 +137,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
       errorClass = 'checker-exception';
       message = messageOf(err);
     }
-    this.finish({ endMs, latencyUs, errorClass, message, responded: true });
+    this.finish(endMs, latencyUs, errorClass, message, true);
   }
 
   onResponseError(_c: Controller, err: Error): void {
@@ -135,16 +161,25 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private fail(endMs: number, err: unknown): void {
     const errorClass = classifyTransportError(err);
     const latencyUs = hasLatency(errorClass) ? (endMs - this.refMs) * 1000 : undefined;
-    this.finish({ endMs, latencyUs, errorClass, message: messageOf(err), responded: false });
+    this.finish(endMs, latencyUs, errorClass, messageOf(err), false);
   }
 
-  private finish(o: ExchangeOutcome): void {
+  private finish(endMs: number, latencyUs: number | undefined, errorClass: ErrorClass | null, message: string | undefined, responded: boolean): void {
     if (this.done) return;
     this.done = true;
-    this.chunks = [];
-    this.onDone(this, o);
+    this.first = undefined;
+    this.rest = undefined;
+    this.endMs = endMs;
+    this.latencyUs = latencyUs;
+    this.errorClass = errorClass;
+    this.message = message;
+    this.responded = responded;
+    this.owner.exchangeDone(this);
   }
 }
+
+/** an empty body (every empty response may share it: checkers get it read-only in practice) */
+const EMPTY = Buffer.alloc(0);
 
 /** Dispatch options for a request spec. */
 export function dispatchOptions(spec: RequestSpec, timeoutMs: number): Dispatcher.DispatchOptions {

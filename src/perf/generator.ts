@@ -39,7 +39,7 @@ import { ArrivalSchedule, startArrivalClock } from './arrivals.js';
 import { OpenPool } from './open-pool.js';
 import type { Arrival } from './arrivals.js';
 import { Exchange, dispatchOptions } from './exchange.js';
-import type { ExchangeLimits, ExchangeOutcome } from './exchange.js';
+import type { ExchangeLimits, ExchangeOutcome, ExchangeOwner } from './exchange.js';
 import { messageOf } from './errors.js';
 import { LatencyHistogram } from './histogram.js';
 import type { SeriesPoint } from './histogram.js';
@@ -114,7 +114,7 @@ export function limitsOf(target: Target): ExchangeLimits {
  * In-flight bookkeeping shared by both models: the deadline sweep, peak concurrency, the
  * self-check window and the end-of-stage drain.
  */
-class Engine {
+class Engine implements ExchangeOwner {
   /** issued and not finished, in issue order (queued in the pool or on a connection) */
   readonly inflight = new Set<Exchange>();
   /** written to a connection and not finished */
@@ -169,31 +169,34 @@ class Engine {
     this.checkDrained();
   }
 
-  send(dispatcher: Pick<Dispatcher, 'dispatch'>, spec: RequestSpec, refMs: number, recorded: boolean, after?: (o: ExchangeOutcome) => void): void {
-    const ex = new Exchange(
-      refMs,
-      refMs + this.limits.timeoutMs,
-      this.limits,
-      this.checker,
-      (e, o) => {
-        this.inflight.delete(e);
-        if (e.writtenAtMs !== undefined) this.onWire--;
-        if (recorded) this.recorder.record(o.endMs, o.latencyUs, o.errorClass, o.message);
-        after?.(o);
-        this.checkDrained();
-      },
-      () => {
-        if (++this.onWire > this.peakOnWire) this.peakOnWire = this.onWire;
-      },
-    );
+  /**
+   * One request. `after` runs once it is done (a function per user or per model, never per
+   * request); `sentMs`, when the caller has just read the clock, is handed to a raw client so
+   * that it does not read it again.
+   */
+  send(dispatcher: Pick<Dispatcher, 'dispatch'> | RawClient, spec: RequestSpec, refMs: number, recorded: boolean, after?: (o: ExchangeOutcome) => void, sentMs?: number): void {
+    const ex = new Exchange(refMs, refMs + this.limits.timeoutMs, this.limits, this.checker, this, recorded, after);
     this.inflight.add(ex);
     const queued = this.inflight.size - this.connections;
     if (queued > this.peakQueued) this.peakQueued = queued;
     try {
-      dispatcher.dispatch(dispatchOptions(spec, this.limits.timeoutMs), ex);
+      if (sentMs !== undefined && dispatcher instanceof RawClient) dispatcher.dispatch(dispatchOptions(spec, this.limits.timeoutMs), ex, sentMs);
+      else dispatcher.dispatch(dispatchOptions(spec, this.limits.timeoutMs), ex);
     } catch (err) {
       ex.error(err);
     }
+  }
+
+  exchangeWritten(): void {
+    if (++this.onWire > this.peakOnWire) this.peakOnWire = this.onWire;
+  }
+
+  exchangeDone(ex: Exchange): void {
+    this.inflight.delete(ex);
+    if (ex.written) this.onWire--;
+    if (ex.recorded) this.recorder.record(ex.endMs, ex.latencyUs, ex.errorClass, ex.message);
+    ex.after?.(ex);
+    this.checkDrained();
   }
 
   /** Deadlines grow in insertion order (refs are monotonic), so the sweep stops at the first live one. */
@@ -283,26 +286,32 @@ export async function runClosed(
     return tt[0] + Math.random() * (tt[1] - tt[0]);
   };
 
-  const next = (u: number): void => {
-    if (engine.stopped || now() >= windowEnd) return;
-    const start = now();
+  const burnMs = opts.burnCpuMs ?? 0;
+  /** start: now, or the end of the user's previous response when it follows at once (one clock read less per request) */
+  const next = (u: number, start: number): void => {
+    if (engine.stopped || start >= windowEnd) return;
     const recorded = start >= windowStart;
     const ctx = { user: u, iteration: iteration[u]!++, seq: seq++, warmup: !recorded };
     const spec = buildRequest(factory, engine, ctx);
     if (!spec) return;
-    burn(opts.burnCpuMs ?? 0);
+    if (burnMs > 0) burn(burnMs);
     const ref = now();
     if (recorded) engine.recorder.noteSent(ref);
-    engine.send(clients[u]!, spec, ref, recorded, (o) => {
+    engine.send(clients[u]!, spec, ref, recorded, afters[u], ref);
+  };
+  // one completion callback per user, made once (not a closure per request)
+  const afters = Array.from({ length: users }, (_, u) => {
+    const again = (): void => next(u, now());
+    return (o: ExchangeOutcome): void => {
       const pause = o.responded ? think() : Math.max(think(), backoffMs);
       // errors go through a timer: a dispatcher failing synchronously must not recurse
-      if (pause > 0 || !o.responded) engine.later(() => next(u), pause);
-      else next(u);
-    });
-  };
+      if (pause > 0 || !o.responded) engine.later(again, pause);
+      else next(u, o.endMs);
+    };
+  });
 
   engine.later(() => engine.stop(), windowEnd - now());
-  for (let u = 0; u < users; u++) next(u);
+  for (let u = 0; u < users; u++) next(u, now());
   await engine.whenDrained();
   const { series, selfCheck } = engine.finish();
   await Promise.all(clients.map((c) => c.destroy().catch(() => undefined)));

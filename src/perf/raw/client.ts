@@ -84,7 +84,7 @@ class RawRequest implements Dispatcher.DispatchController, Exchangeable {
     this.abortReason = reason;
     if (this.conn) this.conn.abort(this, this.written);
     else this.client.unqueue(this);
-    this.call(() => this.handler.onResponseError?.(this, reason));
+    this.tellError(reason);
     // start() reports the abort to the connection itself
     if (!this.inStart) this.client.pump();
   }
@@ -125,21 +125,25 @@ class RawRequest implements Dispatcher.DispatchController, Exchangeable {
   end(trailers: ResponseHeaders): void {
     if (this.settled) return;
     this.settled = true;
-    this.call(() => this.handler.onResponseEnd?.(this, trailers as Record<string, string | string[]>));
+    // a handler that throws once its request is settled has nobody left to tell: never crash the generator for it
+    try {
+      this.handler.onResponseEnd?.(this, trailers as Record<string, string | string[]>);
+    } catch {
+      // deliberately ignored, see above
+    }
   }
 
   fail(err: Error): void {
     if (this.settled) return;
     this.settled = true;
-    this.call(() => this.handler.onResponseError?.(this, err));
+    this.tellError(err);
   }
 
-  /** a handler that throws once its request is settled has nobody left to tell: never crash the generator for it */
-  private call(fn: () => void): void {
+  private tellError(err: Error): void {
     try {
-      fn();
+      this.handler.onResponseError?.(this, err);
     } catch {
-      // deliberately ignored, see above
+      // deliberately ignored: the request is settled (see end)
     }
   }
 }
@@ -173,7 +177,11 @@ export class RawClient {
     };
   }
 
-  dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+  /**
+   * undici's dispatch. nowMs: the caller's clock reading of this instant (performance.now ms),
+   * when it has one, spares the client a reading of its own.
+   */
+  dispatch(opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler, nowMs?: number): boolean {
     let req: RawRequest;
     try {
       if (this.destroyed || this.closed) throw coded(`the client is ${this.destroyed ? 'destroyed' : 'closed'}`, this.destroyed ? 'UND_ERR_DESTROYED' : 'UND_ERR_CLOSED');
@@ -193,10 +201,22 @@ export class RawClient {
       failed.fail(err as Error);
       return false;
     }
-    this.queue.push(req);
-    this.pump();
+    // the closed model's case: nothing queued, the connection free — straight to it
+    if (this.queue.length === 0 && !(this.conn && !this.conn.dead && this.conn.busy)) this.sendNow(req, nowMs ?? performance.now());
+    else {
+      this.queue.push(req);
+      this.pump();
+    }
     return true;
   }
+
+  private sendNow(req: RawRequest, t: number): void {
+    if (!this.conn || this.conn.dead || this.conn.stale(t)) this.conn = new Connection(this.endpoint, this.limits, this.onFree);
+    req.conn = this.conn;
+    this.conn.send(req, t);
+  }
+
+  private readonly onFree = (): void => this.pump();
 
   /** Send the next queued request when the connection is free (a dead one is replaced). */
   pump(): void {
@@ -204,10 +224,7 @@ export class RawClient {
       if (this.conn && !this.conn.dead && this.conn.busy) return;
       const req = this.queue.shift()!;
       if (req.settled) continue;
-      const t = performance.now();
-      if (!this.conn || this.conn.dead || this.conn.stale(t)) this.conn = new Connection(this.endpoint, this.limits, () => this.pump());
-      req.conn = this.conn;
-      this.conn.send(req, t);
+      this.sendNow(req, performance.now());
     }
     if (this.closing && !(this.conn && !this.conn.dead && this.conn.busy)) {
       const done = this.closing;

@@ -14,6 +14,7 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
+import { getSystemErrorName } from 'node:util';
 import { ResponseParser } from './parser.js';
 import type { ParserLimits, ParserSink } from './parser.js';
 import type { RequestBytes } from './request.js';
@@ -26,6 +27,45 @@ const DEFAULT_KEEP_ALIVE_MS = 4000;
 const KEEP_ALIVE_MARGIN_MS = 1000;
 /** one read's worth: a typical answer under load fits in one */
 const READ_BUFFER_BYTES = 16 * 1024;
+
+/**
+ * Plain-TCP requests are written straight to the socket's handle (libuv's try-write, the very
+ * call net.Socket ends in) instead of through the Writable stream: the stream's bookkeeping, its
+ * write request object and the nextTick that completes every write cost about as much CPU per
+ * request as the parser (measured with --cpu-prof, bench/perf-cpu.mjs). It needs Node's
+ * stream_wrap binding (process.binding, Node 20): anything missing or unexpected, or
+ * HUTONG_PERF_STREAM_WRITES=1, and every write goes through socket.write as before. TLS always
+ * does. A write the kernel did not take at once is finished by libuv (the handle keeps the
+ * bytes), as with socket.write.
+ */
+interface WriteReq {
+  oncomplete: (status: number) => void;
+}
+interface StreamWrap {
+  WriteWrap: new () => WriteReq;
+  streamBaseState: Int32Array;
+  kLastWriteWasAsync: number;
+}
+interface DirectHandle {
+  writeUtf8String(req: WriteReq, s: string): number;
+}
+
+function loadStreamWrap(): StreamWrap | undefined {
+  if (process.env['HUTONG_PERF_STREAM_WRITES'] === '1') return undefined;
+  // process.binding warns under --pending-deprecation: then we do without
+  if (process.execArgv.includes('--pending-deprecation') || process.env['NODE_PENDING_DEPRECATION'] === '1') return undefined;
+  try {
+    const binding = (process as unknown as { binding?: (name: string) => unknown }).binding;
+    if (typeof binding !== 'function') return undefined;
+    const b = binding.call(process, 'stream_wrap') as Partial<StreamWrap>;
+    if (typeof b.WriteWrap !== 'function' || !(b.streamBaseState instanceof Int32Array) || typeof b.kLastWriteWasAsync !== 'number') return undefined;
+    return b as StreamWrap;
+  } catch {
+    return undefined;
+  }
+}
+
+const STREAM_WRAP = loadStreamWrap();
 
 export interface Endpoint {
   host: string;
@@ -81,6 +121,9 @@ export class Connection implements ParserSink {
   private idleLimitMs = DEFAULT_KEEP_ALIVE_MS;
   /** when the current read arrived (ms): one clock read per read serves its deadlines */
   private readAt = 0;
+  /** plain TCP with direct writes: the socket's handle, and a write request object to reuse */
+  private handle: DirectHandle | undefined;
+  private writeReq: WriteReq | undefined;
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -168,6 +211,10 @@ export class Connection implements ParserSink {
       if (this.socket !== socket || this.dead) return;
       this.connected = true;
       this.wait = Wait.None;
+      if (STREAM_WRAP && !ep.tls) {
+        const h = (socket as unknown as { _handle?: Partial<DirectHandle> | null })._handle;
+        if (h && typeof h.writeUtf8String === 'function') this.handle = h as DirectHandle;
+      }
       const req = this.current;
       if (req) this.write(req, now());
     });
@@ -193,14 +240,37 @@ export class Connection implements ParserSink {
     this.arm(Wait.Head, req.headersTimeoutMs, t);
     const socket = this.socket!;
     const b = req.bytes;
-    if (typeof b === 'string') socket.write(b);
-    else {
+    if (typeof b === 'string') {
+      if (this.handle) this.writeDirect(this.handle, b);
+      else socket.write(b);
+    } else {
       socket.cork();
       socket.write(b[0]);
       socket.write(b[1]);
       socket.uncork();
     }
   }
+
+  private writeDirect(handle: DirectHandle, s: string): void {
+    const sw = STREAM_WRAP!;
+    let req = this.writeReq;
+    if (req === undefined) {
+      req = new sw.WriteWrap();
+      req.oncomplete = this.onWriteDone;
+    }
+    const err = handle.writeUtf8String(req, s);
+    if (err !== 0) {
+      this.destroy(coded(`write failed: ${getSystemErrorName(err)}`, getSystemErrorName(err)));
+      return;
+    }
+    // finished at once: the object may carry the next write; else libuv holds it until oncomplete
+    this.writeReq = sw.streamBaseState[sw.kLastWriteWasAsync] === 0 ? req : undefined;
+  }
+
+  /** an asynchronous direct write ended (status < 0: it failed) */
+  private readonly onWriteDone = (status: number): void => {
+    if (status < 0 && !this.dead) this.destroy(coded(`write failed: ${getSystemErrorName(status)}`, getSystemErrorName(status)));
+  };
 
   private onData(chunk: Buffer): void {
     const req = this.current;
@@ -262,6 +332,17 @@ export class Connection implements ParserSink {
   onBody(chunk: Buffer): void {
     // a view of the shared read buffer would be overwritten by the next read
     this.current?.data(this.readBuffer ? Buffer.from(chunk) : chunk);
+  }
+
+  onBodyRange(chunk: Buffer, start: number, end: number): void {
+    const req = this.current;
+    if (!req) return;
+    if (this.readBuffer) {
+      // copied straight out of the shared read buffer (no view made first)
+      const copy = Buffer.allocUnsafe(end - start);
+      chunk.copy(copy, 0, start, end);
+      req.data(copy);
+    } else req.data(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
   }
 
   onEnd(trailers: ResponseHeaders): void {

@@ -54,6 +54,11 @@ export interface ParserSink {
   onHead(status: number, headers: ResponseHeaders, statusText: string): void;
   /** a piece of the body: a view into the read buffer (not copied) */
   onBody(chunk: Buffer): void;
+  /**
+   * Optional, preferred to onBody when present: the piece is chunk[start, end) (the sink copies
+   * it out directly; no view is made for it).
+   */
+  onBodyRange?(chunk: Buffer, start: number, end: number): void;
   onEnd(trailers: ResponseHeaders): void;
 }
 
@@ -198,6 +203,29 @@ const HEADS = new Map<string, HeadInfo>();
 const MAX_CACHED_HEADS = 64;
 const MAX_CACHED_HEAD = 2048;
 
+/**
+ * The last head this parser accepted, as bytes (terminator included), and its analysis: the next
+ * response on a connection usually starts with exactly these bytes, and comparing them is far
+ * cheaper than finding the terminator, decoding the head and looking the text up in HEADS.
+ * Equal bytes are the same head (they hold the same first CRLFCRLF at the same place), so a
+ * hit is the same verdict on the same bytes.
+ */
+interface LastHead {
+  bytes: Buffer;
+  view: DataView;
+  info: HeadInfo;
+}
+
+/** chunk[pos, pos + memo length) equals the memo's bytes; dv: a view of chunk.buffer from its byte 0 */
+function sameBytes(dv: DataView, at: number, memo: LastHead): boolean {
+  const m = memo.view;
+  const len = m.byteLength;
+  let i = 0;
+  for (; i + 4 <= len; i += 4) if (dv.getUint32(at + i) !== m.getUint32(i)) return false;
+  for (; i < len; i++) if (dv.getUint8(at + i) !== m.getUint8(i)) return false;
+  return true;
+}
+
 function copyHeaders(head: HeadInfo): ResponseHeaders {
   const out: ResponseHeaders = { ...head.headers };
   if (head.repeated) for (const k in out) if (Array.isArray(out[k])) out[k] = [...(out[k] as string[])];
@@ -262,6 +290,9 @@ export class ResponseParser {
   /** the server's idle timeout for this connection, if its last response said (ms) */
   keepAliveMs: number | undefined;
   status = 0;
+  private last: LastHead | undefined;
+  /** a DataView of the last chunk's ArrayBuffer (the read buffer: the same one every read) */
+  private dv: DataView | undefined;
 
   constructor(private readonly limits: ParserLimits) {
     this.head = new Accumulator(limits.maxHeaderBytes + 4);
@@ -316,7 +347,8 @@ export class ResponseParser {
   private passCounted(chunk: Buffer, pos: number, sink: ParserSink): number {
     const take = Math.min(this.remaining, chunk.length - pos);
     this.remaining -= take;
-    sink.onBody(chunk.subarray(pos, pos + take));
+    if (sink.onBodyRange) sink.onBodyRange(chunk, pos, pos + take);
+    else sink.onBody(chunk.subarray(pos, pos + take));
     return pos + take;
   }
 
@@ -375,6 +407,15 @@ export class ResponseParser {
     let headText: string;
     let next: number;
     if (this.head.length === 0) {
+      const last = this.last;
+      if (last !== undefined && chunk.length - pos >= last.bytes.length) {
+        let dv = this.dv;
+        if (dv === undefined || dv.buffer !== chunk.buffer) dv = this.dv = new DataView(chunk.buffer);
+        if (sameBytes(dv, chunk.byteOffset + pos, last)) {
+          this.applyHead(last.info, sink);
+          return pos + last.bytes.length;
+        }
+      }
       const end = chunk.indexOf(CRLFCRLF, pos);
       if (end >= 0 && end - pos <= this.limits.maxHeaderBytes) {
         headText = chunk.toString('latin1', pos, end);
@@ -429,6 +470,16 @@ export class ResponseParser {
         HEADS.set(text, head);
       }
     }
+    // remembered once it passed this parser's limits (which never change): a final head on a
+    // connection that stays open (a closing one never sees another)
+    if (text.length <= MAX_CACHED_HEAD && head.status >= 200 && !head.closeAfter && head.framing !== Framing.Close && head.fields <= this.limits.maxHeaderCount) {
+      const bytes = Buffer.from(text + '\r\n\r\n', 'latin1');
+      this.last = { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.length), info: head };
+    }
+    this.applyHead(head, sink);
+  }
+
+  private applyHead(head: HeadInfo, sink: ParserSink): void {
     if (head.fields > this.limits.maxHeaderCount) throw new HttpParseError('HPE_HEADER_OVERFLOW', `more than ${this.limits.maxHeaderCount} header lines`);
     const status = head.status;
     if (status < 200) {

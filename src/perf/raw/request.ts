@@ -14,18 +14,42 @@ const PATH = /^\/[\x21-\x7e]*$/;
 const UNSAFE_VALUE = /[\r\n\0]/;
 const SKIPPED = new Set(['host', 'content-length', 'connection', 'transfer-encoding']);
 
-/** Header names seen before → "Name: " (null: a name we set ourselves). Bounded. */
-const PREFIXES = new Map<string, string | null>();
+/**
+ * Header names seen before → "Name: " (null: a name we set ourselves), with the last value
+ * found safe for it: a factory sends the same Content-Type or SOAPAction string every time, and
+ * that string is then not scanned again (an identical string is the same verdict). Bounded.
+ */
+interface Prefix {
+  text: string | null;
+  lastSafe: string | undefined;
+}
+const PREFIXES = new Map<string, Prefix>();
 const MAX_PREFIXES = 512;
 
-function headerPrefix(k: string): string | null {
+function headerPrefix(k: string): Prefix {
   const known = PREFIXES.get(k);
   if (known !== undefined) return known;
   if (!TOKEN.test(k)) throw new InvalidRequestError(`invalid request header ${JSON.stringify(k)}`);
-  const prefix = SKIPPED.has(k.toLowerCase()) ? null : `${k}: `;
+  const prefix: Prefix = { text: SKIPPED.has(k.toLowerCase()) ? null : `${k}: `, lastSafe: undefined };
   if (PREFIXES.size < MAX_PREFIXES) PREFIXES.set(k, prefix);
   return prefix;
 }
+
+function safeValue(k: string, p: Prefix, v: unknown): string {
+  if (v === p.lastSafe) return v as string;
+  if (typeof v !== 'string' || UNSAFE_VALUE.test(v)) throw new InvalidRequestError(`invalid request header ${JSON.stringify(k)}`);
+  p.lastSafe = v;
+  return v;
+}
+
+/**
+ * The last request line and Host validated and built: under load every request of a stage has
+ * the same method, path and host (an identical string is the same verdict).
+ */
+let lastMethod = '';
+let lastPath = '';
+let lastHost = '';
+let lastStart = '';
 
 /** A request the client refuses to write; the code is undici's for the same refusal. */
 export class InvalidRequestError extends Error {
@@ -43,23 +67,27 @@ export type HeaderInput = Record<string, string | string[] | undefined> | null |
  * Content-Length (GET/HEAD style); 0 or more: Content-Length is sent.
  */
 export function requestHead(method: string, path: string, host: string, headers: HeaderInput, bodyLength: number | undefined): string {
-  if (!METHOD.test(method)) throw new InvalidRequestError(`invalid HTTP method ${JSON.stringify(method)}`);
-  if (!PATH.test(path)) throw new InvalidRequestError(`invalid request path ${JSON.stringify(path)}`);
-  let head = `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: keep-alive\r\n`;
+  let head: string;
+  if (method === lastMethod && path === lastPath && host === lastHost) head = lastStart;
+  else {
+    if (!METHOD.test(method)) throw new InvalidRequestError(`invalid HTTP method ${JSON.stringify(method)}`);
+    if (!PATH.test(path)) throw new InvalidRequestError(`invalid request path ${JSON.stringify(path)}`);
+    head = `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: keep-alive\r\n`;
+    lastMethod = method;
+    lastPath = path;
+    lastHost = host;
+    lastStart = head;
+  }
   if (headers) {
     for (const k in headers) {
       const v = headers[k];
       if (v === undefined) continue;
       const prefix = headerPrefix(k);
-      if (prefix === null) continue;
-      if (typeof v === 'string') {
-        if (UNSAFE_VALUE.test(v)) throw new InvalidRequestError(`invalid request header ${JSON.stringify(k)}`);
-        head += prefix + v + '\r\n';
-      } else {
-        for (const one of v) {
-          if (typeof one !== 'string' || UNSAFE_VALUE.test(one)) throw new InvalidRequestError(`invalid request header ${JSON.stringify(k)}`);
-          head += prefix + one + '\r\n';
-        }
+      const text = prefix.text;
+      if (text === null) continue;
+      if (typeof v === 'string') head += text + safeValue(k, prefix, v) + '\r\n';
+      else {
+        for (const one of v) head += text + safeValue(k, prefix, one) + '\r\n';
       }
     }
   }
