@@ -167,6 +167,36 @@ export function internedNames(): { names: number; nodes: number; maxNodes: numbe
   return { names: NAMES.size, nodes: NAMES.nodesUsed, maxNodes: NAMES.nodes };
 }
 
+/**
+ * The text's UTF-16 code units in a typed array, with a 0 after the last: the scan reads these
+ * rather than text.charCodeAt (a typed-array load is a fraction of a string access, whose
+ * representation V8 checks on every call). Copied natively (Buffer.write, UTF-16LE), into one
+ * buffer reused from document to document (it grows to the largest document up to UNITS_KEPT
+ * code units; a larger one gets a buffer of its own). Every read is at most one past the last
+ * character (the 0 stops names, values and runs of spaces), so what an earlier, longer
+ * document left further on is never read.
+ */
+const UNITS_KEPT = 1 << 21;
+let units = new Uint16Array(1 << 14);
+let unitBytes = Buffer.from(units.buffer, units.byteOffset, units.byteLength);
+
+function unitsOf(text: string): Uint16Array {
+  const need = text.length + 1;
+  let u = units;
+  let b = unitBytes;
+  if (u.length < need) {
+    u = new Uint16Array(Math.max(need, Math.min(u.length * 2, UNITS_KEPT)));
+    b = Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+    if (u.length <= UNITS_KEPT) {
+      units = u;
+      unitBytes = b;
+    }
+  }
+  b.write(text, 0, 'utf16le');
+  u[text.length] = 0;
+  return u;
+}
+
 /** Indentation text runs: "\n" followed by k spaces, made once each (k < INDENTS). */
 const INDENTS = 256;
 const indents: string[] = [];
@@ -219,9 +249,9 @@ function siblingIndex(kids: JElement[], from: number, to: number, local: string,
  * drops it from most text and attribute values and keeps it in some — cause not pinned down;
  * found by the fuzz test).
  */
-function wide(text: string, k: number, c: number, strict: boolean): number {
+function wide(u: Uint16Array, k: number, c: number, strict: boolean): number {
   if (c < 0xdc00) {
-    const d = text.charCodeAt(k + 1);
+    const d = u[k + 1]!;
     if (d >= 0xdc00 && d <= 0xdfff) return k + 1;
   } else if (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff) return k;
   if (strict) fail('unpaired surrogate, U+FEFF, U+FFFE or U+FFFF', k);
@@ -229,13 +259,13 @@ function wide(text: string, k: number, c: number, strict: boolean): number {
 }
 
 /** Characters of [from, to) in a comment, CDATA section or PI. */
-function plainChars(text: string, from: number, to: number, strict: boolean): void {
+function plainChars(u: Uint16Array, from: number, to: number, strict: boolean): void {
   if (!strict) return;
   for (let k = from; k < to; k++) {
-    const c = text.charCodeAt(k);
+    const c = u[k]!;
     if (c < 128) {
       if (CTRL[c] !== 0 && c !== 0x0a && c !== 0x09 && c !== 0x0d) fail('character not allowed in XML', k);
-    } else if (c >= 0xd800) k = wide(text, k, c, strict);
+    } else if (c >= 0xd800) k = wide(u, k, c, strict);
   }
 }
 
@@ -252,10 +282,10 @@ let nameNode = 0;
  * ends on a name node is one of the well-formed names added before (no check left to do), any
  * other name is checked here and then added.
  */
-function nameEnd(text: string, j: number, strict: boolean): number {
+function nameEnd(text: string, u: Uint16Array, j: number, strict: boolean): number {
   const n = text.length;
   const next = NAMES.next;
-  const c0 = text.charCodeAt(j);
+  const c0 = u[j]!;
   if (!(c0 < 128 && NAME[c0] === 1)) {
     if (strict || c0 < 128 || Number.isNaN(c0)) fail('name expected', j);
   }
@@ -263,7 +293,7 @@ function nameEnd(text: string, j: number, strict: boolean): number {
   let k = j + 1;
   let colon = -1;
   for (; k < n; k++) {
-    const c = text.charCodeAt(k);
+    const c = u[k]!;
     if (c < 128) {
       if (node !== 0) {
         const t = next[(node << 7) | c]!;
@@ -294,7 +324,7 @@ function nameEnd(text: string, j: number, strict: boolean): number {
     return k;
   }
   if (strict) {
-    if (colon !== -1 && (colon === j || colon === k - 1 || !(text.charCodeAt(colon + 1) < 128 && NAME[text.charCodeAt(colon + 1)] === 1))) fail('malformed qualified name', j);
+    if (colon !== -1 && (colon === j || colon === k - 1 || !(u[colon + 1]! < 128 && NAME[u[colon + 1]!] === 1))) fail('malformed qualified name', j);
     if (k - j > MAX_NAME) fail('name too long', j);
   }
   nameColon = colon === -1 ? -1 : colon - j;
@@ -303,59 +333,59 @@ function nameEnd(text: string, j: number, strict: boolean): number {
 }
 
 /** After '<!--' at lt: the index past '-->'. */
-function comment(text: string, lt: number, strict: boolean): number {
+function comment(text: string, u: Uint16Array, lt: number, strict: boolean): number {
   const end = text.indexOf('-->', lt + 4);
   if (end === -1) fail('unterminated comment', lt);
-  plainChars(text, lt + 4, end, strict);
+  plainChars(u, lt + 4, end, strict);
   if (strict) {
     const dd = text.indexOf('--', lt + 4);
     if (dd < end) fail("'--' inside a comment", dd);
     // '<!--->' and a '-' right after '<!--' read differently by some parsers: not vouched for
-    if (end > lt + 4 && (text.charCodeAt(lt + 4) === 0x2d || text.charCodeAt(end - 1) === 0x2d)) fail("comment starting or ending with '-'", lt);
+    if (end > lt + 4 && (u[lt + 4]! === 0x2d || u[end - 1]! === 0x2d)) fail("comment starting or ending with '-'", lt);
   }
   return end + 3;
 }
 
 /** A processing instruction at lt, outside the root (strict) or anywhere (trusted): the index past '?>'. */
-function pi(text: string, lt: number, strict: boolean): number {
+function pi(text: string, u: Uint16Array, lt: number, strict: boolean): number {
   const end = text.indexOf('?>', lt + 2);
   if (end === -1) fail('unterminated processing instruction', lt);
-  plainChars(text, lt + 2, end, strict);
+  plainChars(u, lt + 2, end, strict);
   if (strict) {
-    const t = nameEnd(text, lt + 2, strict);
+    const t = nameEnd(text, u, lt + 2, strict);
     const target = text.slice(lt + 2, t);
     if (target.indexOf(':') !== -1 || /^xml$/i.test(target) || /^xml/i.test(target) && target !== 'xml-stylesheet') fail(`processing instruction target '${target}' not vouched for`, lt);
-    if (t !== end && !isSpace(text.charCodeAt(t))) fail('processing instruction target not followed by white space', t);
+    if (t !== end && !isSpace(u[t]!)) fail('processing instruction target not followed by white space', t);
   }
   return end + 2;
 }
 
 /** The text run from `from` inside the root up to the next '<' (returned): checked, line ends and references resolved, pushed to chunks. */
-function textRun(text: string, from: number, strict: boolean, chunks: string[]): number {
+function textRun(text: string, u: Uint16Array, from: number, strict: boolean, chunks: string[]): number {
   const n = text.length;
   let refs = false;
   let cr = false;
   let to = from;
-  if (text.charCodeAt(from) === 0x0a) {
+  if (u[from]! === 0x0a) {
     // indentation ("\n" and spaces up to the next tag), most text runs of a document: from the table
     to++;
-    while (text.charCodeAt(to) === 0x20) to++;
-    if (text.charCodeAt(to) === 0x3c && to - from <= INDENTS) {
+    while (u[to]! === 0x20) to++;
+    if (u[to]! === 0x3c && to - from <= INDENTS) {
       chunks.push(indent(to - from - 1));
       return to;
     }
   }
   for (; to < n; to++) {
-    const c = text.charCodeAt(to);
+    const c = u[to]!;
     if (c < 128) {
       if (TEXT[c] === 0) continue;
       if (c === 0x3c) break;
       if (c === 0x26) refs = true;
       else if (c === 0x5d) {
-        if (text.charCodeAt(to + 1) === 0x5d && text.charCodeAt(to + 2) === 0x3e && strict) fail("']]>' in text", to);
+        if (u[to + 1]! === 0x5d && u[to + 2]! === 0x3e && strict) fail("']]>' in text", to);
       } else if (c === 0x0d) cr = true;
       else if (c !== 0x0a && c !== 0x09 && strict) fail('character not allowed in XML', to);
-    } else if (c >= 0xd800) to = wide(text, to, c, strict);
+    } else if (c >= 0xd800) to = wide(u, to, c, strict);
   }
   if (to >= n) fail('end of input inside the root element', n);
   if (to === from) return to;
@@ -382,6 +412,7 @@ function isXmlnsName(name: string): boolean {
 function scan(text: string, maxDepth: number, strict: boolean): JElement {
   const n = text.length;
   NAMES.clearIfFull();
+  const u = unitsOf(text);
   const chunks: string[] = [];
   // the open elements, as parallel arrays (depth = how many are open); entries past depth are stale
   const openEl: JElement[] = [];
@@ -421,15 +452,15 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
 
   // ---- prolog: white space, comments, processing instructions, then the root
   for (;;) {
-    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    while (i < n && isSpace(u[i]!)) i++;
     if (i >= n) fail('no root element', i);
-    if (text.charCodeAt(i) !== 0x3c) fail('content before the root element', i);
-    const c = text.charCodeAt(i + 1);
+    if (u[i]! !== 0x3c) fail('content before the root element', i);
+    const c = u[i + 1]!;
     if (c === 0x21 /* ! */) {
-      if (text.startsWith('<!--', i)) i = comment(text, i, strict);
+      if (text.startsWith('<!--', i)) i = comment(text, u, i, strict);
       else if (text.startsWith('<!DOCTYPE', i)) fail('DOCTYPE', i);
       else fail('markup declaration before the root', i);
-    } else if (c === 0x3f /* ? */) i = pi(text, i, strict);
+    } else if (c === 0x3f /* ? */) i = pi(text, u, i, strict);
     else break;
   }
 
@@ -437,19 +468,20 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
   for (;;) {
     if (depth === 0 && root !== undefined) break;
     // the first time round i is at the root's '<' (the prolog loop saw to it)
-    const lt = depth > 0 ? textRun(text, i, strict, chunks) : i;
-    const c = text.charCodeAt(lt + 1);
+    const lt = depth > 0 ? textRun(text, u, i, strict, chunks) : i;
+    const c = u[lt + 1]!;
     if (c === 0x2f /* / */) {
       if (depth === 0) fail('end tag before the root element', lt);
       depth--;
       const qs = openQs[depth]!;
       const ql = openQl[depth]!;
       const e = lt + 2 + ql;
-      for (let k = 0; k < ql; k++) if (text.charCodeAt(lt + 2 + k) !== text.charCodeAt(qs + k)) fail(`end tag does not match <${text.slice(qs, qs + ql)}>`, lt);
-      if (e < n && text.charCodeAt(e) !== 0x3e && !isSpace(text.charCodeAt(e))) fail(`end tag does not match <${text.slice(qs, qs + ql)}>`, lt);
+      if (e > n) fail(`end tag does not match <${text.slice(qs, qs + ql)}>`, lt);
+      for (let k = 0; k < ql; k++) if (u[lt + 2 + k]! !== u[qs + k]!) fail(`end tag does not match <${text.slice(qs, qs + ql)}>`, lt);
+      if (e < n && u[e]! !== 0x3e && !isSpace(u[e]!)) fail(`end tag does not match <${text.slice(qs, qs + ql)}>`, lt);
       let k = e;
-      while (k < n && isSpace(text.charCodeAt(k))) k++;
-      if (text.charCodeAt(k) !== 0x3e) fail('malformed end tag', lt);
+      while (k < n && isSpace(u[k]!)) k++;
+      if (u[k]! !== 0x3e) fail('malformed end tag', lt);
       const el = openEl[depth]!;
       el.textEnd = chunks.length;
       const from = openKids[depth]!;
@@ -463,11 +495,11 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     }
     if (c === 0x21 /* ! */) {
       if (text.startsWith('<!--', lt)) {
-        i = comment(text, lt, strict);
+        i = comment(text, u, lt, strict);
       } else if (text.startsWith('<![CDATA[', lt)) {
         const end = text.indexOf(']]>', lt + 9);
         if (end === -1) fail('unterminated CDATA section', lt);
-        plainChars(text, lt + 9, end, strict);
+        plainChars(u, lt + 9, end, strict);
         let s = text.slice(lt + 9, end);
         if (s.indexOf('\r') !== -1) s = s.replace(/\r\n?/g, '\n');
         chunks.push(s);
@@ -477,12 +509,12 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     }
     if (c === 0x3f /* ? */) {
       if (strict) fail('processing instruction inside the root', lt);
-      i = pi(text, lt, strict);
+      i = pi(text, u, lt, strict);
       continue;
     }
 
     // ---- start tag: name, attributes, '>' or '/>'
-    let j = nameEnd(text, lt + 1, strict);
+    let j = nameEnd(text, u, lt + 1, strict);
     const colon = nameColon;
     let local: string;
     let prefix = '';
@@ -502,20 +534,20 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     let selfClosing = false;
     for (;;) {
       const sp = j;
-      while (j < n && isSpace(text.charCodeAt(j))) j++;
-      const ch = text.charCodeAt(j);
+      while (j < n && isSpace(u[j]!)) j++;
+      const ch = u[j]!;
       if (ch === 0x3e /* > */) {
         j++;
         break;
       }
       if (ch === 0x2f /* / */) {
-        if (text.charCodeAt(j + 1) !== 0x3e) fail("'/' not followed by '>' in a start tag", j);
+        if (u[j + 1]! !== 0x3e) fail("'/' not followed by '>' in a start tag", j);
         selfClosing = true;
         j += 2;
         break;
       }
       if (j === sp) fail('white space expected before an attribute', j);
-      const ne = nameEnd(text, j, strict);
+      const ne = nameEnd(text, u, j, strict);
       const ac = nameColon;
       let name: string;
       const node = nameNode;
@@ -537,26 +569,26 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       }
       colons[count] = ac;
       j = ne;
-      while (j < n && isSpace(text.charCodeAt(j))) j++;
-      if (text.charCodeAt(j) !== 0x3d /* = */) fail("'=' expected after an attribute name", j);
+      while (j < n && isSpace(u[j]!)) j++;
+      if (u[j]! !== 0x3d /* = */) fail("'=' expected after an attribute name", j);
       j++;
-      while (j < n && isSpace(text.charCodeAt(j))) j++;
-      const quote = text.charCodeAt(j);
+      while (j < n && isSpace(u[j]!)) j++;
+      const quote = u[j]!;
       if (quote !== 0x22 && quote !== 0x27) fail('quoted attribute value expected', j);
       let p = j + 1;
       let ws = false;
       let refs = false;
       for (;; p++) {
-        const v = text.charCodeAt(p);
+        const v = u[p]!;
         if (v < 128) {
           if (ATTR[v] === 0) continue;
+          if (p >= n) fail('end of input in an attribute value', p);
           if (v === quote) break;
           if (v === 0x3c /* < */) fail("'<' in an attribute value", p);
           if (v === 0x26 /* & */) refs = true;
           else if (v === 0x0a || v === 0x09 || v === 0x0d) ws = true;
           else if (v < 0x20 && strict) fail('character not allowed in XML', p);
-        } else if (v >= 0xd800) p = wide(text, p, v, strict);
-        else if (v !== v /* NaN: past the end */) fail('end of input in an attribute value', p);
+        } else if (v >= 0xd800) p = wide(u, p, v, strict);
       }
       let value = text.slice(j + 1, p);
       // line ends first (CRLF is one space), then white space → space, then references
@@ -660,12 +692,12 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
 
   // ---- after the root: white space, comments, processing instructions only
   for (;;) {
-    while (i < n && isSpace(text.charCodeAt(i))) i++;
+    while (i < n && isSpace(u[i]!)) i++;
     if (i >= n) break;
-    if (text.charCodeAt(i) !== 0x3c) fail('content after the root element', i);
-    const c = text.charCodeAt(i + 1);
-    if (c === 0x21 && text.startsWith('<!--', i)) i = comment(text, i, strict);
-    else if (c === 0x3f) i = pi(text, i, strict);
+    if (u[i]! !== 0x3c) fail('content after the root element', i);
+    const c = u[i + 1]!;
+    if (c === 0x21 && text.startsWith('<!--', i)) i = comment(text, u, i, strict);
+    else if (c === 0x3f) i = pi(text, u, i, strict);
     else fail('markup after the root element', i);
   }
   return root!;
