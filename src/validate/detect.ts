@@ -28,23 +28,80 @@ export interface TestName {
   label?: string;
 }
 
-const TEST_NAME = /^(EMR|EHR)-(SD|PL|DE)-(\d{1,3})(?:-(.*))?$/i;
-const VARIANT = /(?:^|-)([TF]\d{2})(?=-|$)/;
+/** The base name of a path: what follows its last '/', '\\' or '!' (an archive member). */
+function baseNameOf(fileName: string): string {
+  for (let i = fileName.length - 1; i >= 0; i--) {
+    const c = fileName.charCodeAt(i);
+    if (c === 47 || c === 92 || c === 33) return fileName.slice(i + 1);
+  }
+  return fileName;
+}
 
+function isAsciiDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isAlnum(c: number): boolean {
+  return isAsciiDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+}
+
+/** The `len` characters at `at` upper-cased, when all are ASCII letters ('' otherwise): the /i of a pattern without the u flag folds ASCII only. */
+function asciiUpper(s: string, at: number, len: number): string {
+  for (let i = at; i < at + len; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) return '';
+  }
+  return s.slice(at, at + len).toUpperCase();
+}
+
+/**
+ * The test-package name of a file, from its base name without extension:
+ * `(EMR|EHR)-(SD|PL|DE)-NNN[-rest]`, letters in any case, 1–3 digits; in the rest, the first
+ * part `T01`/`F01` (exactly a T or F and two digits between dashes) is the variant, the first
+ * part the label. Read character by character: detection asks it for every file, and the
+ * regular expressions it was written with cost more than the rest of detection
+ * (test/validate/detect-name.test.ts holds them as the oracle).
+ */
 export function parseTestName(fileName: string): TestName | undefined {
-  const base = fileName.split(/[\\/!]/).pop() ?? fileName;
-  const stem = base.replace(/\.[A-Za-z0-9]+$/, '');
-  const m = TEST_NAME.exec(stem);
-  if (!m) return undefined;
-  const family = m[1]!.toUpperCase() as 'EMR' | 'EHR';
-  const kind = m[2]!.toUpperCase();
-  const number = Number(m[3]);
-  const rest = m[4] ?? '';
+  const base = baseNameOf(fileName);
+  // without a final .ext (letters and digits)
+  let end = base.length;
+  while (end > 0 && isAlnum(base.charCodeAt(end - 1))) end--;
+  const stem = end < base.length && end > 0 && base.charCodeAt(end - 1) === 46 ? base.slice(0, end - 1) : base;
+  if (stem.length < 8 || stem.charCodeAt(3) !== 45 || stem.charCodeAt(6) !== 45) return undefined;
+  const family = asciiUpper(stem, 0, 3);
+  if (family !== 'EMR' && family !== 'EHR') return undefined;
+  const kind = asciiUpper(stem, 4, 2);
+  if (kind !== 'SD' && kind !== 'PL' && kind !== 'DE') return undefined;
+  let i = 7;
+  while (i < stem.length && isAsciiDigit(stem.charCodeAt(i))) i++;
+  const digits = i - 7;
+  if (digits < 1 || digits > 3) return undefined;
+  if (i < stem.length && stem.charCodeAt(i) !== 45) return undefined;
+  const rest = i < stem.length ? stem.slice(i + 1) : '';
+  // the rest is '.*': no line terminator
+  for (let k = 0; k < rest.length; k++) {
+    const c = rest.charCodeAt(k);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return undefined;
+  }
+  const num = stem.slice(7, i);
   const role = kind === 'SD' ? 'document' : kind === 'PL' ? 'service' : 'dataset';
-  const out: TestName = { role, family, number, prefix: `${family}-${kind}-${m[3]}` };
-  const v = VARIANT.exec(rest);
-  if (v) out.variant = v[1]!.toUpperCase();
-  const label = rest.split('-')[0];
+  const out: TestName = { role, family: family as 'EMR' | 'EHR', number: Number(num), prefix: `${family}-${kind}-${num}` };
+  // the first part that is exactly T or F and two digits
+  for (let start = 0; start <= rest.length; ) {
+    let stop = rest.indexOf('-', start);
+    if (stop === -1) stop = rest.length;
+    if (stop - start === 3) {
+      const c = rest.charCodeAt(start);
+      if ((c === 84 || c === 70) && isAsciiDigit(rest.charCodeAt(start + 1)) && isAsciiDigit(rest.charCodeAt(start + 2))) {
+        out.variant = rest.slice(start, stop);
+        break;
+      }
+    }
+    start = stop + 1;
+  }
+  const dash = rest.indexOf('-');
+  const label = dash === -1 ? rest : rest.slice(0, dash);
   if (label) out.label = label;
   return out;
 }
@@ -179,7 +236,7 @@ function detectMessage(root: JElement, catalog: Catalog, name: TestName | undefi
 function fileNameFindings(d: Detection, root: JElement, catalog: Catalog, file: string): Finding[] {
   const name = d.name;
   if (!name) return [];
-  const base = file.split(/[\\/!]/).pop() ?? file;
+  const base = baseNameOf(file);
   const out: Finding[] = [];
   const mismatch = (reason: string) => out.push(finding('HT-PRE-FILENAME', { file: base, reason }, { xpath: `/${root.local}` }));
   const isDoc = d.kind === 'wst500' || d.kind === 'wst483' || d.kind === 'cda';

@@ -3,6 +3,7 @@ import { clearCatalogCache, loadCatalog } from '../../src/catalog/index.js';
 import type { Catalog, DocumentTemplate, EntryTemplate } from '../../src/catalog/types.js';
 import { detect } from '../../src/validate/detect.js';
 import type { LayerContext } from '../../src/validate/layers/context.js';
+import { PathPlan, PlanRun, selectInto } from '../../src/validate/layers/path-plan.js';
 import { runTemplate } from '../../src/validate/layers/template.js';
 import { compilePath, isElement, PathSelector, scanTree, selectJ, type JElement, type JSelected } from '../../src/xml/jstree.js';
 import { catalog, sample } from './helpers.js';
@@ -70,6 +71,56 @@ describe('compiled catalogue paths', () => {
       }
     }
     expect(compared).toBeGreaterThan(3000);
+  });
+
+  it('a PathPlan of a list of paths, and selectInto, select what selectJ selects, for every path of every template on its sample', () => {
+    let compared = 0;
+    const check = (ctx: JElement, paths: string[], what: string) => {
+      const plan = new PathPlan();
+      const planned = paths.map((p) => plan.add(compilePath(p)));
+      const run = new PlanRun(plan, ctx);
+      // twice: the second time every node comes from the run
+      for (const round of [1, 2]) {
+        paths.forEach((p, i) => {
+          const want = selectJ(ctx, p);
+          expect(same(run.select(planned[i]!), want), `${what} ${p} (${round})`).toBe(true);
+          const dfs: JSelected[] = [];
+          selectInto(ctx, compilePath(p), dfs);
+          expect(same(dfs, want), `${what} ${p} depth first`).toBe(true);
+          compared++;
+        });
+      }
+    };
+    for (const t of catalog.documents) {
+      const root = scanTree(sample(t));
+      check(root, t.header.elements.map((e) => e.xpath), t.code);
+      for (const st of t.sections) {
+        const s = firstSection(root, st.code);
+        if (s) check(s, st.entries.map((e) => e.xpath), `${t.code} ${st.code}`);
+      }
+    }
+    expect(compared).toBeGreaterThan(3000);
+  });
+
+  it('a PathPlan tells prefixes apart by predicate literal, name and namespace, and gives arrays of the caller\'s own', () => {
+    const root = scanTree(`<r xmlns="urn:hl7-org:v3" xmlns:s="urn:hl7-org:sdtc">
+      <a x="1"><b v="one"/></a><a x="2"><b v="two"/></a><a><c v="three"/></a><s:a x="1"><b v="four"/></s:a>
+    </r>`);
+    const paths = ["hl7:a[@x='1']/hl7:b/@v", "hl7:a[@x='2']/hl7:b/@v", 'hl7:a/hl7:b/@v', 'hl7:a/hl7:c/@v', "sdtc:a[@x='1']/hl7:b/@v", 'hl7:a/hl7:b', 'hl7:a', 'hl7:a/hl7:b', 'hl7:none/hl7:b'];
+    const plan = new PathPlan();
+    const planned = paths.map((p) => plan.add(compilePath(p)));
+    const run = new PlanRun(plan, root);
+    const values = (i: number) => run.select(planned[i]!).map((n) => (isElement(n) ? n.local : n.value));
+    expect([0, 1, 2, 3, 4].map(values)).toEqual([['one'], ['two'], ['one', 'two'], ['three'], ['four']]);
+    // hl7:a is a prefix of others, hl7:a/hl7:b is planned twice, hl7:none selects nothing: each result is a fresh array
+    for (const i of [5, 6, 7, 8]) {
+      const got = run.select(planned[i]!);
+      const n = got.length;
+      got.length = 0;
+      expect(run.select(planned[i]!).length).toBe(n);
+    }
+    expect(values(5)).toEqual(['b', 'b']);
+    expect(values(6)).toEqual(['a', 'a', 'a']);
   });
 
   it('paths that differ only in a predicate literal, a name or a namespace never share a prefix', () => {

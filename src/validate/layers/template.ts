@@ -1,10 +1,12 @@
 import { checkValue, parseFormat, type FormatCheck, type RepresentationFormat } from '../../catalog/format.js';
 import type { Cardinality, DocumentTemplate, EntryTemplate, SectionTemplate } from '../../catalog/types.js';
-import { compilePath, type CompiledPath, elementsInOrder, firstKid, isElement, PathSelector, selectCompiled, selectJ, xpathOfJ, type JAttr, type JElement, type JSelected } from '../../xml/jstree.js';
+import { compilePath, elementsInOrder, firstKid, isElement, selectCompiled, selectJ, xpathOfJ, type JAttr, type JElement, type JSelected } from '../../xml/jstree.js';
 import { NS } from '../../xml/ns.js';
 import { parseCatalogPath, pathToString } from '../../xml/path-grammar.js';
 import { attr, childrenNamed, elementsOf, Findings, type LayerContext } from './context.js';
 import { SectionEntries, shapeOf, type IndexedPath } from './entry-index.js';
+import { PathPlan, PlanRun, type PlannedPath } from './path-plan.js';
+import { formatOk, tsOk, tsProblem } from './value-checks.js';
 
 /**
  * Layer 3, template rules from the catalogue: the header (realmCode, typeId, templateId,
@@ -59,7 +61,7 @@ export function runTemplate(ctx: LayerContext): TemplateResult {
     const code = selectJ(root, 'hl7:code')[0];
     const reason = `templateId ${tids.length ? tids.join(', ') : '（无 none）'}，code ${code !== undefined && isElement(code) ? `${attr(code, 'code') ?? ''}@${attr(code, 'codeSystem') ?? ''}` : '（无 none）'} 均不在 WS/T 500 / WS/T 483 目录中`;
     f.add('HT-TPL-DOCTYPE-UNKNOWN', { reason }, code !== undefined && isElement(code) ? code : root);
-    datesEverywhere(root, f, new Set());
+    datesEverywhere(root, f, new CheckedValues());
     return { findings: f, resolved };
   }
 
@@ -70,14 +72,12 @@ export function runTemplate(ctx: LayerContext): TemplateResult {
     if (firstKid(root, part) === undefined) f.addAt('HT-TPL-HEADER-MISSING', { part, clause }, `/hl7:ClinicalDocument/hl7:${part}`);
   }
 
-  const checked = new Set<string>();
+  const checked = new CheckedValues();
   const headerSiblings = t.header.elements;
   // header entries share long prefixes (hl7:recordTarget/hl7:patientRole/…): evaluated once
-  const header = new PathSelector(root);
-  for (const e of t.header.elements) {
-    const r = checkEntry(root, HEADER_PATH, e, headerSiblings, f, clause, '文档头 (header)', checked, header);
-    resolved.push(r);
-  }
+  const hp = listPlanOf(headerSiblings, false);
+  const header = new PlanRun(hp.paths, root);
+  for (const ep of hp.entries) resolved.push(checkEntry(root, HEADER_PATH, ep, nodesOf(ep, header), headerSiblings, f, clause, '文档头 (header)', checked));
 
   const sections = selectCompiled(root, SECTION) as JElement[];
   const byCode = new Map<string, JElement[]>();
@@ -102,8 +102,9 @@ export function runTemplate(ctx: LayerContext): TemplateResult {
     let at: string | undefined;
     const atOf = () => (at ??= xpathOfJ(section));
     const index = new SectionEntries(section);
-    const selector = new PathSelector(section);
-    for (const e of st.entries) resolved.push(checkEntry(section, atOf, e, st.entries, f, clause, st.title, checked, selector, index));
+    const sp = listPlanOf(st.entries, true);
+    const run = new PlanRun(sp.paths, section);
+    for (const ep of sp.entries) resolved.push(checkEntry(section, atOf, ep, nodesOf(ep, run, index), st.entries, f, clause, st.title, checked));
   }
   datesEverywhere(root, f, checked);
   return { findings: f, resolved };
@@ -212,36 +213,84 @@ function rootRelaxedOf(path: string): { relaxed: string; root: string } | undefi
 type EntryParams = { name: string; de: string; clause: string; where: string };
 
 /**
- * What an entry needs from its catalogue text, worked out once per entry object: the parsed
- * format, the index shape of its path, the compiled path (on first use, where selectJ would
- * parse it). Keyed by the entry object and checked against its current xpath and format, so a
- * catalogue edited in place or reloaded never meets a stale plan.
+ * What an entry needs from its catalogue text, worked out once per entry: the parsed format,
+ * the index shape of its path (section entries), its place in the list's path plan (or the
+ * error its path gives, thrown where the entry is evaluated, as the path itself would throw).
  */
 interface EntryPlan {
-  xpath: string;
-  format: string;
-  fmt: RepresentationFormat | null;
-  shape: IndexedPath | null;
-  path: CompiledPath | undefined;
+  readonly entry: EntryTemplate;
+  readonly xpath: string;
+  readonly format: string;
+  readonly fmt: RepresentationFormat | null;
+  readonly shape: IndexedPath | null;
+  readonly path: PlannedPath | undefined;
+  readonly error: unknown;
 }
 
-const entryPlans = new WeakMap<EntryTemplate, EntryPlan>();
+/** The plans of one entry list (a template's header, a section template's entries) and the merged prefixes of their paths. */
+interface ListPlan {
+  readonly indexed: boolean;
+  readonly entries: readonly EntryPlan[];
+  readonly paths: PathPlan;
+}
 
-function planOf(e: EntryTemplate): EntryPlan {
-  let p = entryPlans.get(e);
-  if (p === undefined || p.xpath !== e.xpath || p.format !== e.format) {
-    p = { xpath: e.xpath, format: e.format, fmt: formatOf(e.format), shape: shapeOf(e.xpath), path: undefined };
-    entryPlans.set(e, p);
+/**
+ * Keyed by the catalogue's entry list and checked, entry for entry, against its current
+ * objects, xpath and format on every use: a catalogue edited in place or reloaded never meets
+ * a stale plan (test/validate/compiled-paths.test.ts).
+ */
+const listPlans = new WeakMap<readonly EntryTemplate[], ListPlan>();
+
+function listPlanOf(list: readonly EntryTemplate[], indexed: boolean): ListPlan {
+  let p = listPlans.get(list);
+  if (p === undefined || !isCurrent(p, list, indexed)) {
+    p = makeListPlan(list, indexed);
+    listPlans.set(list, p);
   }
   return p;
 }
 
+function isCurrent(p: ListPlan, list: readonly EntryTemplate[], indexed: boolean): boolean {
+  const es = p.entries;
+  if (p.indexed !== indexed || es.length !== list.length) return false;
+  for (let i = 0; i < es.length; i++) {
+    const ep = es[i]!;
+    const e = list[i]!;
+    if (ep.entry !== e || ep.xpath !== e.xpath || ep.format !== e.format) return false;
+  }
+  return true;
+}
+
+function makeListPlan(list: readonly EntryTemplate[], indexed: boolean): ListPlan {
+  const paths = new PathPlan();
+  const entries = list.map((e): EntryPlan => {
+    // section paths of the indexed shape are answered by SectionEntries, the others by the plan
+    const shape = indexed ? shapeOf(e.xpath) : null;
+    let path: PlannedPath | undefined;
+    let error: unknown;
+    if (!shape) {
+      try {
+        path = paths.add(compilePath(e.xpath));
+      } catch (err) {
+        error = err;
+      }
+    }
+    return { entry: e, xpath: e.xpath, format: e.format, fmt: formatOf(e.format), shape, path, error };
+  });
+  return { indexed, entries, paths };
+}
+
+/** The nodes an entry's path selects in this context. */
+function nodesOf(ep: EntryPlan, run: PlanRun, index?: SectionEntries): JSelected[] {
+  if (ep.shape && index) return index.selectShape(ep.shape);
+  if (ep.path === undefined) throw ep.error;
+  return run.select(ep.path);
+}
+
 function checkEntry(
-  ctx: JElement, ctxPath: () => string, e: EntryTemplate, siblings: EntryTemplate[], f: Findings, clause: string, where: string, checked: Set<string>,
-  selector: PathSelector, index?: SectionEntries,
+  ctx: JElement, ctxPath: () => string, plan: EntryPlan, nodes: JSelected[], siblings: EntryTemplate[], f: Findings, clause: string, where: string, checked: CheckedValues,
 ): ResolvedEntry {
-  const plan = planOf(e);
-  const nodes = index && plan.shape ? index.selectShape(plan.shape) : selector.select((plan.path ??= compilePath(e.xpath)));
+  const e = plan.entry;
   const p: EntryParams = { name: e.name, de: e.de, clause, where };
   if (nodes.length === 0) {
     if (!needsOne(e.cardinality)) return { entry: e, nodes };
@@ -314,26 +363,30 @@ function checkEntry(
 }
 
 /** The value of attribute `name` of `el` (the element itself is the node when it is absent). */
-function onAttr(el: JElement, name: string, e: EntryTemplate, p: EntryParams, fmt: RepresentationFormat | null, f: Findings, checked: Set<string>): void {
+function onAttr(el: JElement, name: string, e: EntryTemplate, p: EntryParams, fmt: RepresentationFormat | null, f: Findings, checked: CheckedValues): void {
   const at = el.attr(name);
   if (at) checkOne(at.value, at, e, p, fmt, f, checked);
   else checkOne('', el, e, p, fmt, f, checked);
 }
 
 /** One value of an entry against its representation format. */
-function checkOne(value: string, node: JSelected, e: EntryTemplate, p: EntryParams, fmt: RepresentationFormat | null, f: Findings, checked: Set<string>): void {
+function checkOne(value: string, node: JSelected, e: EntryTemplate, p: EntryParams, fmt: RepresentationFormat | null, f: Findings, checked: CheckedValues): void {
   if (value.trim() === '') {
     f.add('HT-TPL-EMPTY-VALUE', p, node, needsOne(e.cardinality) ? {} : { severity: 'warning' });
     return;
   }
   if (!fmt) return;
+  if (formatOk(fmt, value)) {
+    if (fmt.kind === 'date' || fmt.kind === 'dateTime') checked.add(node);
+    return;
+  }
   const check = checkValue(fmt, value);
   if (!check.ok) {
-    checked.add(keyOf(node));
+    checked.add(node);
     if (isRealDateProblem(check)) f.add('HT-TPL-DATE', { ...p, value, reason: check.reasonZh }, node, { paramsEn: { reason: check.reason } });
     else f.add('HT-TPL-FORMAT', { ...p, value: clip(value), format: e.format, reason: check.reasonZh }, node, { paramsEn: { reason: check.reason } });
   } else if (fmt.kind === 'date' || fmt.kind === 'dateTime') {
-    checked.add(keyOf(node));
+    checked.add(node);
   }
 }
 
@@ -350,8 +403,33 @@ function dataType(valueEl: JElement, e: EntryTemplate, f: Findings, clause: stri
   f.add('HT-TPL-DATATYPE', { name: e.name, de: e.de, expected, actual: actual ?? '（缺少 xsi:type）', clause }, valueEl, { paramsEn: { actual: actual ?? '(no xsi:type)' } });
 }
 
-function keyOf(n: JSelected): string {
-  return isElement(n) ? `${n.line}:${n.local}:` : `${n.parent.line}:${n.parent.local}:${n.local}`;
+/**
+ * The values the entries checked as dates (or found wrong), which the dates-anywhere pass then
+ * leaves alone: told apart as (line, element name, attribute name) — two nodes alike in all three
+ * count as one (a one-line document), as they always have. By line first, as numbers: no key
+ * string is built for each value.
+ */
+class CheckedValues {
+  size = 0;
+  private readonly byLine = new Map<number, string[]>();
+
+  add(n: JSelected): void {
+    const el = isElement(n) ? n : n.parent;
+    const a = isElement(n) ? '' : n.local;
+    const list = this.byLine.get(el.line);
+    if (list === undefined) this.byLine.set(el.line, [el.local, a]);
+    else list.push(el.local, a);
+    this.size++;
+  }
+
+  /** Whether an attribute like this one (same element line and name, same name) was checked. */
+  has(n: JAttr): boolean {
+    const list = this.byLine.get(n.parent.line);
+    if (list === undefined) return false;
+    const local = n.parent.local;
+    for (let i = 0; i < list.length; i += 2) if (list[i] === local && list[i + 1] === n.local) return true;
+    return false;
+  }
 }
 
 // ------------------------------------------------------------------------- dates anywhere
@@ -370,34 +448,11 @@ function isTsElement(local: string): boolean {
   }
 }
 
-// HL7 TS: reduced precision (YYYY, YYYYMM …) is allowed; whatever is given must be real
-const TS_SHAPE = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:\.\d{1,4})?(?:[+-]\d{4})?$/;
-
-type TsProblem = { reason: string; reasonZh: string } | null;
-
-/** What is wrong with an HL7 TS value (null: nothing). */
-function tsProblem(v: string): TsProblem {
-  const m = TS_SHAPE.exec(v);
-  if (!m) return /^\d/.test(v) ? { reasonZh: '不符合 HL7 TS 格式 YYYYMMDD[hh[mm[ss]]]', reason: 'not HL7 TS YYYYMMDD[hh[mm[ss]]]' } : null;
-  const [, y, mo, d, h, mi, sec] = m;
-  let problem: FormatCheck | undefined;
-  if (mo !== undefined && (d === undefined ? Number(mo) < 1 || Number(mo) > 12 : false)) {
-    problem = { ok: false, code: 'date', reason: `${v} is not a real date: month ${mo}`, reasonZh: `${v} 不是有效日期：月份 ${mo} 不存在` };
-  } else if (d !== undefined) {
-    const date = checkValue(formatOf('D8')!, `${y}${mo}${d}`);
-    if (!date.ok) problem = date;
-  }
-  if (!problem && h !== undefined && (Number(h) > 23 || Number(mi ?? 0) > 59 || Number(sec ?? 0) > 59)) {
-    problem = { ok: false, code: 'dateTime', reason: `${v} is not a real time`, reasonZh: `${v} 不是有效时间` };
-  }
-  return problem && !problem.ok ? { reason: problem.reason, reasonZh: problem.reasonZh } : null;
-}
-
 /**
  * Every HL7 TS in the document must be a real date (the template paths reach only the ones the
  * catalogue names; effectiveTime, time, birthTime … elsewhere carry dates too).
  */
-function datesEverywhere(root: JElement, f: Findings, checked: Set<string>): void {
+function datesEverywhere(root: JElement, f: Findings, checked: CheckedValues): void {
   const all = elementsInOrder(root);
   // the tree's own string for the namespace: comparisons with it are mostly by identity
   const hl7 = root.ns === NS.hl7 ? root.ns : NS.hl7;
@@ -409,7 +464,7 @@ function datesEverywhere(root: JElement, f: Findings, checked: Set<string>): voi
     const n = el.attr('value');
     if (!n) continue;
     const v = n.value;
-    if (v === '' || (checked.size > 0 && checked.has(keyOf(n)))) continue;
+    if (v === '' || (checked.size > 0 && checked.has(n)) || tsOk(v)) continue;
     const problem = tsProblem(v);
     if (problem !== null) f.add('HT-TPL-DATE', { name: n.parent.local, de: 'HL7 TS', value: v, reason: problem.reasonZh }, n, { paramsEn: { reason: problem.reason } });
   }
