@@ -50,7 +50,7 @@ interface Compiled {
   /** for lists: the item type */
   item?: Compiled;
   check(v: string, scope: Scope): boolean;
-  /** xs:string (or a restriction of it without facets): every value is fine */
+  /** xs:string, normalizedString, token (or a restriction without facets): every value (after whiteSpace) is fine */
   trivial?: boolean;
   /** the check reads the scope (QName values) */
   scoped?: boolean;
@@ -77,7 +77,8 @@ function compileBuiltin(name: string): Compiled {
   const scoped = b.checkScoped;
   const check = scoped !== undefined ? (v: string, scope: Scope) => scoped(v, scope) : (v: string) => b.check(v);
   const c: Compiled = { ws: b.whiteSpace, kind: b.kind, prim: b, check };
-  if (name === 'string' || name === 'anySimpleType') c.trivial = true;
+  // every value (after whiteSpace) is in the lexical space: restrictions test only their facets
+  if (name === 'string' || name === 'anySimpleType' || name === 'normalizedString' || name === 'token') c.trivial = true;
   if (scoped !== undefined || b.kind === 'qname') c.scoped = true;
   return c;
 }
@@ -141,7 +142,13 @@ function compileRestriction(base: Compiled, f: Facets): Compiled {
       if (sure.length === 0) unsure = true;
       steps.push({ sure });
     }
-    tests.push((v) => {
+    const only = steps.length === 1 && steps[0]!.sure.length === 1 ? steps[0]!.sure[0]! : undefined;
+    if (only !== undefined) {
+      // one pattern (cs, ts, oid, …: nearly every patterned type): no loops around the test
+      const re = only.fast;
+      const max = only.risky ? Math.min(RISKY_MAX_LENGTH, PATTERN_MAX_LENGTH) : PATTERN_MAX_LENGTH;
+      tests.push((v) => v.length <= max && re.test(v));
+    } else tests.push((v) => {
       if (v.length > PATTERN_MAX_LENGTH) return false;
       for (const s of steps) {
         let ok = false;
@@ -171,10 +178,21 @@ function compileRestriction(base: Compiled, f: Facets): Compiled {
     else {
       const lo = f.length ?? f.minLength ?? 0;
       const hi = f.length ?? f.maxLength ?? Infinity;
-      tests.push((v) => {
-        const n = measure(v);
-        return n >= lo && n <= hi;
-      });
+      if (measure === codePoints) {
+        // a string of n code units has between n/2 and n code points: most values are decided
+        // without counting (st's minLength 1 is ~100 values a document)
+        tests.push((v) => {
+          const len = v.length;
+          if (len <= hi && len >= 2 * lo) return true;
+          const n = codePoints(v);
+          return n >= lo && n <= hi;
+        });
+      } else {
+        tests.push((v) => {
+          const n = measure(v);
+          return n >= lo && n <= hi;
+        });
+      }
     }
   }
 

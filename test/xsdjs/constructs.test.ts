@@ -258,6 +258,63 @@ describe('types', () => {
   });
 });
 
+describe('caches of the walk never change a verdict', () => {
+  // The walk remembers, per type, which attribute use the i-th attribute named last time and,
+  // per content-model state, the edge taken last time; fixed values are checked once at link
+  // time; unprefixed xsi:type names are resolved once per scope object. One compiled schema
+  // serves every instance below, in order, so each cache is filled by one instance and tried
+  // (hit or miss) by the next.
+  it('attribute uses in changing orders, fixed values, bad values after good ones', () => {
+    differential(
+      `<xs:complexType name="C"><xs:attribute name="code" type="xs:token" use="required"/><xs:attribute name="sys" type="xs:int"/>
+         <xs:attribute name="kind" type="xs:string" fixed="K"/><xs:attribute name="mood" type="xs:token" fixed="EVN"/></xs:complexType>
+       <xs:element name="r"><xs:complexType><xs:sequence><xs:element name="c" type="C" maxOccurs="unbounded"/></xs:sequence></xs:complexType></xs:element>`,
+      [
+        [`<r ${T}><c code="a" sys="1" kind="K"/><c code="b" sys="2" kind="K"/></r>`, true],
+        [`<r ${T}><c sys="1" code="a" kind="K"/><c kind="K" code="b"/><c code="b" sys="2" kind="K"/></r>`, true],
+        [`<r ${T}><c code="a" sys="1" kind="K"/><c code="a" sys="x" kind="K"/></r>`, false],
+        [`<r ${T}><c code="a" sys="1" kind="K"/><c code="a" sys="1" kind="L"/></r>`, false],
+        [`<r ${T}><c code="a" sys="1" mood="EVN"/><c code="a" sys="1" mood="INT"/></r>`, false],
+        [`<r ${T}><c code="a" sys="1" mood="EVN"/><c code="a" mood="EVN"/></r>`, true],
+        [`<r ${T}><c code="a" sys="1"/><c sys="1"/></r>`, false],
+        [`<r ${T}><c code="a" sys="1"/><c code="a" code2="1"/></r>`, false],
+        [`<r ${T}><c code="a" sys="1"/><c sys="1" kind="K" code="z"/></r>`, true],
+      ],
+    );
+  });
+
+  it('one local name in two namespaces from the same state, alternating', () => {
+    differential(
+      `<xs:element name="a" type="xs:int"/>
+       <xs:element name="r"><xs:complexType><xs:choice maxOccurs="unbounded">
+         <xs:element name="a" type="xs:string" form="unqualified"/><xs:element ref="a"/><xs:element name="b" type="xs:string"/>
+       </xs:choice></xs:complexType></xs:element>`,
+      [
+        [`<t:r xmlns:t="urn:t"><a>x</a><t:a>1</t:a><a>y</a><t:a>2</t:a></t:r>`, true],
+        [`<t:r xmlns:t="urn:t"><t:a>1</t:a><t:a>x</t:a></t:r>`, false],
+        [`<t:r xmlns:t="urn:t"><a>x</a><t:b/><t:a>1</t:a><a>y</a></t:r>`, true],
+        [`<t:r xmlns:t="urn:t"><t:a>1</t:a><b/></t:r>`, false],
+        [`<t:r xmlns:t="urn:t"><a>x</a><a>x</a><t:a>1</t:a><t:a>1</t:a></t:r>`, true],
+      ],
+    );
+  });
+
+  it('unprefixed xsi:type under different default namespaces', () => {
+    differential(
+      `<xs:complexType name="B"><xs:sequence><xs:element name="x" type="xs:string" minOccurs="0"/></xs:sequence></xs:complexType>
+       <xs:complexType name="D"><xs:complexContent><xs:extension base="B"><xs:attribute name="m" type="xs:int"/></xs:extension></xs:complexContent></xs:complexType>
+       <xs:element name="r"><xs:complexType><xs:sequence><xs:element name="v" type="B" maxOccurs="unbounded"/></xs:sequence></xs:complexType></xs:element>`,
+      [
+        [`<r ${T} ${XSI}><v xsi:type="D" m="1"/><v xsi:type="D"/></r>`, true],
+        [`<r ${T} ${XSI}><v xsi:type="D" m="1"/><t:v xmlns:t="urn:t" xmlns="urn:other" xsi:type="D"/></r>`, false],
+        [`<t:r xmlns:t="urn:t" ${XSI}><t:v xsi:type="D"/></t:r>`, false],
+        [`<t:r xmlns:t="urn:t" ${XSI}><t:v xsi:type="t:D" m="2"/><t:v xmlns="urn:t" xsi:type="D"/></t:r>`, true],
+        [`<r ${T} ${XSI}><v xsi:type="D"/><v xsi:type="B" m="1"/></r>`, false],
+      ],
+    );
+  });
+});
+
 describe('compiled data', () => {
   it('is plain data: a structured clone (as a worker receives it) and a JSON copy validate the same', () => {
     const f = schemaFile(`<xs:element name="r"><xs:complexType><xs:sequence><xs:element name="a" type="xs:int" maxOccurs="2"/></xs:sequence></xs:complexType></xs:element>`);
