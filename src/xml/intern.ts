@@ -2,8 +2,9 @@ import { detached } from './detach.js';
 
 /**
  * The element and attribute names the scanner has met, as a trie over their ASCII characters:
- * the scanner follows it while it reads a name (one typed-array load per character, in place of
- * the name-character table it would consult anyway), and when the name ends on a node where a
+ * the scanner follows it while it reads a name (usually one load from a small typed array per
+ * character, in place of the name-character table it would consult anyway), and when the name
+ * ends on a node where a
  * known name ends, that node holds the name's string — with its prefix and local part split at
  * the colon. No slice, no hash, no comparison: each element carries the same string object for
  * the same name, so nothing is allocated per name and later `===` and Map lookups on names
@@ -13,7 +14,11 @@ import { detached } from './detach.js';
  * digit, '-' or '.' to start either side) of at most `maxLength` characters are added, so
  * ending on a name node proves the name well-formed: the scanner skips its own checks then.
  *
- * Bounded on hostile input: at most `nodes` nodes (nodes × 128 × 2 bytes of table); when they
+ * Layout, for the cache: most nodes have one child, kept with its character in one 32-bit word
+ * per node (`chain`); a node that gets a second child gets a row of 128 entries (`rows`), at
+ * most `maxRows` of them. For 8192 nodes and 512 rows that is 176 KB.
+ *
+ * Bounded on hostile input: at most `nodes` nodes and `maxRows` rows; when they
  * are used up no more names are added, and the scanner cuts names from the text as it did before
  * the table; `clearIfFull()` (called before a document, never during one, so node numbers stay
  * valid for a whole scan) empties a full table so that the next documents' names fill it again.
@@ -21,8 +26,12 @@ import { detached } from './detach.js';
  * whole document alive).
  */
 export class NameTrie {
-  /** next[node * 128 + c]: the node after ASCII character c, 0 for none (node 0 is the root) */
-  readonly next: Uint16Array;
+  /** per node: its first child and that child's character, (c << 16) | child; 0 for none (node 0 is the root) */
+  readonly chain: Uint32Array;
+  /** per node: its row in `rows` once it has a second child, 0 for none (the root has row 1 from the start) */
+  readonly rowOf: Uint16Array;
+  /** rows[row * 128 + c]: the child after ASCII character c, 0 for none */
+  readonly rows: Uint16Array;
   /** per node: the name ending there, undefined when none does */
   readonly names: (string | undefined)[];
   /** per name node: the part before the colon, '' for none */
@@ -34,15 +43,20 @@ export class NameTrie {
   /** per name node: 1 when the name is xmlns or xmlns:something (a namespace declaration) */
   readonly xmlns: Uint8Array;
   private used = 1;
+  private usedRows = 2;
   private count = 0;
   private full = false;
 
   constructor(
     readonly nodes: number,
     readonly maxLength: number,
+    readonly maxRows: number,
   ) {
-    if (nodes > 0x10000) throw new Error('NameTrie: at most 65536 nodes');
-    this.next = new Uint16Array(nodes * 128);
+    if (nodes > 0x10000 || maxRows > 0x10000) throw new Error('NameTrie: at most 65536 nodes and rows');
+    this.chain = new Uint32Array(nodes);
+    this.rowOf = new Uint16Array(nodes);
+    this.rows = new Uint16Array(maxRows * 128);
+    this.rowOf[0] = 1;
     this.names = new Array<string | undefined>(nodes).fill(undefined);
     this.prefixes = new Array<string>(nodes).fill('');
     this.locals = new Array<string>(nodes).fill('');
@@ -78,18 +92,28 @@ export class NameTrie {
     }
     if (QNAME[text.charCodeAt(start)] !== 1) return 0;
     if (colon !== -1 && (colon === len - 1 || QNAME[text.charCodeAt(start + colon + 1)] !== 1)) return 0;
-    if (this.used + len > this.nodes) {
+    // room for a whole new path: each node added may need a row for its parent
+    if (this.used + len > this.nodes || this.usedRows + len > this.maxRows) {
       this.full = true;
       return 0;
     }
-    const next = this.next;
     let node = 0;
     for (let k = start; k < end; k++) {
-      const at = (node << 7) | text.charCodeAt(k);
-      let t = next[at]!;
+      const c = text.charCodeAt(k);
+      let t = this.child(node, c);
       if (t === 0) {
         t = this.used++;
-        next[at] = t;
+        const e = this.chain[node]!;
+        let r = this.rowOf[node]!;
+        if (e === 0 && r === 0) this.chain[node] = (c << 16) | t;
+        else {
+          if (r === 0) {
+            r = this.usedRows++;
+            this.rowOf[node] = r;
+            this.rows[(r << 7) | (e >>> 16)] = e & 0xffff;
+          }
+          this.rows[(r << 7) | c] = t;
+        }
       }
       node = t;
     }
@@ -104,13 +128,25 @@ export class NameTrie {
     return node;
   }
 
+  /** The child of `node` after ASCII character c, 0 for none (the scanner inlines the same lookup). */
+  child(node: number, c: number): number {
+    const e = this.chain[node]!;
+    if (e >>> 16 === c) return e & 0xffff;
+    const r = this.rowOf[node]!;
+    return r === 0 ? 0 : this.rows[(r << 7) | c]!;
+  }
+
   /** Empty the trie when it ran out of nodes (between documents only). */
   clearIfFull(): void {
     if (this.full) this.clear();
   }
 
   clear(): void {
-    this.next.fill(0);
+    this.chain.fill(0);
+    this.rowOf.fill(0);
+    this.rows.fill(0);
+    this.rowOf[0] = 1;
+    this.usedRows = 2;
     this.names.fill(undefined);
     this.prefixes.fill('');
     this.locals.fill('');

@@ -159,8 +159,8 @@ const NS_URI = /^[A-Za-z][A-Za-z0-9+.-]*:(?:\/\/(?:[A-Za-z0-9\-._~!$'()*+,;=:]*@
  * indentation text ("\n" and spaces, most text runs of a document) comes from a table.
  */
 
-/** Element and attribute names of at most 64 characters, in at most 8192 trie nodes (2 MB of table; see NameTrie). */
-const NAMES = new NameTrie(8192, 64);
+/** Element and attribute names of at most 64 characters, in at most 8192 trie nodes and 512 rows (176 KB; see NameTrie). */
+const NAMES = new NameTrie(8192, 64, 512);
 
 /** The names' trie, for tests: how many names and nodes it holds. */
 export function internedNames(): { names: number; nodes: number; maxNodes: number } {
@@ -284,19 +284,29 @@ let nameNode = 0;
  */
 function nameEnd(text: string, u: Uint16Array, j: number, strict: boolean): number {
   const n = text.length;
-  const next = NAMES.next;
+  const chain = NAMES.chain;
+  const rowOf = NAMES.rowOf;
+  const rows = NAMES.rows;
   const c0 = u[j]!;
   if (!(c0 < 128 && NAME[c0] === 1)) {
     if (strict || c0 < 128 || Number.isNaN(c0)) fail('name expected', j);
   }
-  let node = c0 < 128 ? next[c0]! : 0;
+  // the root has a row
+  let node = c0 < 128 ? rows[(1 << 7) | c0]! : 0;
   let k = j + 1;
   let colon = -1;
   for (; k < n; k++) {
     const c = u[k]!;
     if (c < 128) {
       if (node !== 0) {
-        const t = next[(node << 7) | c]!;
+        // NAMES.child(node, c), inlined
+        const e = chain[node]!;
+        let t: number;
+        if (e >>> 16 === c) t = e & 0xffff;
+        else {
+          const r = rowOf[node]!;
+          t = r === 0 ? 0 : rows[(r << 7) | c]!;
+        }
         if (t !== 0) {
           node = t;
           if (c === 0x3a) colon = k;
@@ -360,18 +370,31 @@ function pi(text: string, u: Uint16Array, lt: number, strict: boolean): number {
   return end + 2;
 }
 
+/** How many LFs the last textRun read. */
+let runLfs = 0;
+
+/** LFs among the code units [from, to). */
+function lfsIn(u: Uint16Array, from: number, to: number): number {
+  let c = 0;
+  for (let k = from; k < to; k++) if (u[k] === 0x0a) c++;
+  return c;
+}
+
 /** The text run from `from` inside the root up to the next '<' (returned): checked, line ends and references resolved, pushed to chunks. */
 function textRun(text: string, u: Uint16Array, from: number, strict: boolean, chunks: string[]): number {
   const n = text.length;
   let refs = false;
   let cr = false;
   let to = from;
+  let lfs = 0;
   if (u[from]! === 0x0a) {
+    lfs = 1;
     // indentation ("\n" and spaces up to the next tag), most text runs of a document: from the table
     to++;
     while (u[to]! === 0x20) to++;
     if (u[to]! === 0x3c && to - from <= INDENTS) {
       chunks.push(indent(to - from - 1));
+      runLfs = 1;
       return to;
     }
   }
@@ -384,10 +407,12 @@ function textRun(text: string, u: Uint16Array, from: number, strict: boolean, ch
       else if (c === 0x5d) {
         if (u[to + 1]! === 0x5d && u[to + 2]! === 0x3e && strict) fail("']]>' in text", to);
       } else if (c === 0x0d) cr = true;
-      else if (c !== 0x0a && c !== 0x09 && strict) fail('character not allowed in XML', to);
+      else if (c === 0x0a) lfs++;
+      else if (c !== 0x09 && strict) fail('character not allowed in XML', to);
     } else if (c >= 0xd800) to = wide(u, to, c, strict);
   }
   if (to >= n) fail('end of input inside the root element', n);
+  runLfs = lfs;
   if (to === from) return to;
   let s = text.slice(from, to);
   if (cr) s = s.replace(/\r\n?/g, '\n');
@@ -438,8 +463,18 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
   const built: JAttr[] = [];
   let root: JElement | undefined;
 
+  /*
+   * Element lines without a search per line: text runs count the LFs they read (runLfs), and
+   * every other place that can read an LF (white space inside tags, attribute values with white
+   * space, comments, CDATA, PIs, the prolog) sets gapLf; only then are the LFs of that stretch,
+   * [lfPos, here), counted from the code units. line = 1 + the LFs before lfPos.
+   */
   let line = 1;
-  let nextLf = text.indexOf('\n');
+  let lfPos = 0;
+  let gapLf = true;
+  /** the default namespace of the scope last looked at */
+  let defaultFor: ReadonlyMap<string, string> | undefined;
+  let defaultNs = '';
 
   let i = 0;
   // ---- XML declaration
@@ -468,7 +503,16 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
   for (;;) {
     if (depth === 0 && root !== undefined) break;
     // the first time round i is at the root's '<' (the prolog loop saw to it)
-    const lt = depth > 0 ? textRun(text, u, i, strict, chunks) : i;
+    let lt = i;
+    if (depth > 0) {
+      if (gapLf) {
+        line += lfsIn(u, lfPos, i);
+        gapLf = false;
+      }
+      lt = textRun(text, u, i, strict, chunks);
+      line += runLfs;
+      lfPos = lt;
+    }
     const c = u[lt + 1]!;
     if (c === 0x2f /* / */) {
       if (depth === 0) fail('end tag before the root element', lt);
@@ -480,13 +524,18 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       for (let k = 0; k < ql; k++) if (u[lt + 2 + k]! !== u[qs + k]!) fail(`end tag does not match <${text.slice(qs, qs + ql)}>`, lt);
       if (e < n && u[e]! !== 0x3e && !isSpace(u[e]!)) fail(`end tag does not match <${text.slice(qs, qs + ql)}>`, lt);
       let k = e;
-      while (k < n && isSpace(u[k]!)) k++;
+      while (k < n && isSpace(u[k]!)) {
+        if (u[k] === 0x0a) gapLf = true;
+        k++;
+      }
       if (u[k]! !== 0x3e) fail('malformed end tag', lt);
       const el = openEl[depth]!;
       el.textEnd = chunks.length;
       const from = openKids[depth]!;
-      if (kidTop > from) {
-        el.children = kids.slice(from, kidTop);
+      const m = kidTop - from;
+      if (m > 0) {
+        // array literals up to 3: made at their size without a call
+        el.children = m === 1 ? [kids[from]!] : m === 2 ? [kids[from]!, kids[from + 1]!] : m === 3 ? [kids[from]!, kids[from + 1]!, kids[from + 2]!] : kids.slice(from, kidTop);
         kidTop = from;
       }
       openCounts[depth] = undefined;
@@ -494,6 +543,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       continue;
     }
     if (c === 0x21 /* ! */) {
+      gapLf = true;
       if (text.startsWith('<!--', lt)) {
         i = comment(text, u, lt, strict);
       } else if (text.startsWith('<![CDATA[', lt)) {
@@ -509,6 +559,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     }
     if (c === 0x3f /* ? */) {
       if (strict) fail('processing instruction inside the root', lt);
+      gapLf = true;
       i = pi(text, u, lt, strict);
       continue;
     }
@@ -534,7 +585,10 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     let selfClosing = false;
     for (;;) {
       const sp = j;
-      while (j < n && isSpace(u[j]!)) j++;
+      while (j < n && isSpace(u[j]!)) {
+        if (u[j] === 0x0a) gapLf = true;
+        j++;
+      }
       const ch = u[j]!;
       if (ch === 0x3e /* > */) {
         j++;
@@ -569,10 +623,16 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       }
       colons[count] = ac;
       j = ne;
-      while (j < n && isSpace(u[j]!)) j++;
+      while (j < n && isSpace(u[j]!)) {
+        if (u[j] === 0x0a) gapLf = true;
+        j++;
+      }
       if (u[j]! !== 0x3d /* = */) fail("'=' expected after an attribute name", j);
       j++;
-      while (j < n && isSpace(u[j]!)) j++;
+      while (j < n && isSpace(u[j]!)) {
+        if (u[j] === 0x0a) gapLf = true;
+        j++;
+      }
       const quote = u[j]!;
       if (quote !== 0x22 && quote !== 0x27) fail('quoted attribute value expected', j);
       let p = j + 1;
@@ -592,7 +652,10 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       }
       let value = text.slice(j + 1, p);
       // line ends first (CRLF is one space), then white space → space, then references
-      if (ws) value = value.replace(/\r\n?/g, '\n').replace(/[\n\t]/g, ' ');
+      if (ws) {
+        gapLf = true;
+        value = value.replace(/\r\n?/g, '\n').replace(/[\n\t]/g, ' ');
+      }
       if (refs) {
         const d = decodeRefs(value, strict);
         if (d === undefined) fail('malformed or undeclared reference in an attribute value', j);
@@ -633,7 +696,14 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     if (own && strict && own.size > MAX_SCOPE) fail(`more than ${MAX_SCOPE} namespaces in scope`, lt);
     const scope: ReadonlyMap<string, string> = own ?? el0Scope ?? BASE;
     let ns: string;
-    if (colon === -1) ns = scope.get('') ?? '';
+    if (colon === -1) {
+      // siblings and descendants share their scope object: look the default namespace up once per scope
+      if (scope !== defaultFor) {
+        defaultFor = scope;
+        defaultNs = scope.get('') ?? '';
+      }
+      ns = defaultNs;
+    }
     else {
       const u = scope.get(prefix);
       if (u === undefined || (strict && (prefix === 'xml' || prefix === 'xmlns'))) {
@@ -643,10 +713,11 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     }
     if (depth + 1 > maxDepth) fail(`element nesting deeper than ${maxDepth}`, lt);
     // the line of the start tag's '>' (positions asked for only grow: each LF counted once)
-    while (nextLf !== -1 && nextLf < j - 1) {
-      line++;
-      nextLf = text.indexOf('\n', nextLf + 1);
+    if (gapLf) {
+      line += lfsIn(u, lfPos, j - 1);
+      gapLf = false;
     }
+    lfPos = j - 1;
     const el = new JElement(local, ns, line < MAX_LINE ? line : MAX_LINE, parent ?? null, chunks);
     if (own) el.scope = own;
     else if (el0Scope) el.scope = el0Scope;
