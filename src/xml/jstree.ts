@@ -40,7 +40,7 @@ export class JElement {
   children: JElement[] = NO_CHILDREN;
   /** 1-based position among the parent's children of the same name and namespace */
   index = 1;
-  /** [start, end) into the document's text chunks */
+  /** [start, end) into the document's text chunks (DocumentText.list) */
   textStart = 0;
   textEnd = 0;
   /**
@@ -62,7 +62,7 @@ export class JElement {
     readonly ns: string,
     readonly line: number,
     readonly parent: JElement | null,
-    private readonly chunks: string[],
+    private readonly text: DocumentText,
   ) {}
 
   /** An attribute without namespace (libxml2's attr(name)), or one in a namespace. */
@@ -74,10 +74,20 @@ export class JElement {
   /** XPath string-value: all descendant text in document order. */
   get content(): string {
     if (this.cached === undefined) {
-      this.cached = this.textEnd - this.textStart === 1 ? this.chunks[this.textStart]! : this.chunks.slice(this.textStart, this.textEnd).join('');
+      const chunks = this.text.list;
+      this.cached = this.textEnd - this.textStart === 1 ? chunks[this.textStart]! : chunks.slice(this.textStart, this.textEnd).join('');
     }
     return this.cached;
   }
+}
+
+/**
+ * The text chunks of one document (text runs and CDATA sections in document order), shared by
+ * all its elements: the scanner collects them in a buffer of its own and sets `list` once, at
+ * its exact size, when the document is done.
+ */
+export interface DocumentText {
+  list: string[];
 }
 
 export type JSelected = JElement | JAttr;
@@ -105,8 +115,9 @@ export function scanTree(text: string): JElement {
 /** The tree by one traversal of the libxml2 DOM (documents with a DOCTYPE). */
 export function treeFromDom(doc: XmlDocument): JElement {
   const chunks: string[] = [];
+  const text: DocumentText = { list: chunks };
   const visit = (src: XmlElement, parent: JElement | null): JElement => {
-    const el = new JElement(src.name, src.namespaceUri ?? '', src.line, parent, chunks);
+    const el = new JElement(src.name, src.namespaceUri ?? '', src.line, parent, text);
     const decl = src.nsDeclarations;
     const prefixes = Object.keys(decl);
     if (prefixes.length > 0) {

@@ -1,5 +1,5 @@
 import { NameTrie } from './intern.js';
-import { JElement, type JAttr } from './jstree.js';
+import { JElement, type DocumentText, type JAttr } from './jstree.js';
 
 /**
  * One pass over decoded XML text that both proves it well-formed (XML 1.0 + Namespaces, the
@@ -50,6 +50,8 @@ export function scanChecked(text: string, opts: ScanOptions = {}): Checked {
   } catch (err) {
     // anything unexpected (a bug, memory) is "not proven" too: libxml2 then decides
     return { ok: false, reason: err instanceof NotProven ? err.message : `scanner error: ${String(err)}` };
+  } finally {
+    releaseChunks();
   }
 }
 
@@ -60,6 +62,8 @@ export function scanTrusted(text: string): JElement {
   } catch (err) {
     if (err instanceof NotProven) throw new Error(`scanTree: ${err.message}`);
     throw err;
+  } finally {
+    releaseChunks();
   }
 }
 
@@ -370,6 +374,21 @@ function pi(text: string, u: Uint16Array, lt: number, strict: boolean): number {
   return end + 2;
 }
 
+/**
+ * The text chunks of the document being scanned, CHUNKS[0, chunkCount): one buffer reused from
+ * document to document (growing an array chunk by chunk allocated twice the final array in
+ * copies); the document gets an exact copy when its scan is done, and the buffer lets go of the
+ * strings after every scan (releaseChunks).
+ */
+const CHUNKS: string[] = [];
+let chunkCount = 0;
+const NO_TEXT: string[] = [];
+
+function releaseChunks(): void {
+  CHUNKS.fill('', 0, chunkCount);
+  chunkCount = 0;
+}
+
 /** How many LFs the last textRun read. */
 let runLfs = 0;
 
@@ -381,7 +400,7 @@ function lfsIn(u: Uint16Array, from: number, to: number): number {
 }
 
 /** The text run from `from` inside the root up to the next '<' (returned): checked, line ends and references resolved, pushed to chunks. */
-function textRun(text: string, u: Uint16Array, from: number, strict: boolean, chunks: string[]): number {
+function textRun(text: string, u: Uint16Array, from: number, strict: boolean): number {
   const n = text.length;
   let refs = false;
   let cr = false;
@@ -393,7 +412,7 @@ function textRun(text: string, u: Uint16Array, from: number, strict: boolean, ch
     to++;
     while (u[to]! === 0x20) to++;
     if (u[to]! === 0x3c && to - from <= INDENTS) {
-      chunks.push(indent(to - from - 1));
+      CHUNKS[chunkCount++] = indent(to - from - 1);
       runLfs = 1;
       return to;
     }
@@ -422,7 +441,7 @@ function textRun(text: string, u: Uint16Array, from: number, strict: boolean, ch
       if (strict) fail('malformed or undeclared reference', from);
     } else s = d;
   }
-  chunks.push(s);
+  CHUNKS[chunkCount++] = s;
   return to;
 }
 
@@ -438,7 +457,8 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
   const n = text.length;
   NAMES.clearIfFull();
   const u = unitsOf(text);
-  const chunks: string[] = [];
+  chunkCount = 0;
+  const texts: DocumentText = { list: NO_TEXT };
   // the open elements, as parallel arrays (depth = how many are open); entries past depth are stale
   const openEl: JElement[] = [];
   /** where each open element's name is in the text, and its length (the end tag must repeat it) */
@@ -509,7 +529,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
         line += lfsIn(u, lfPos, i);
         gapLf = false;
       }
-      lt = textRun(text, u, i, strict, chunks);
+      lt = textRun(text, u, i, strict);
       line += runLfs;
       lfPos = lt;
     }
@@ -530,7 +550,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       }
       if (u[k]! !== 0x3e) fail('malformed end tag', lt);
       const el = openEl[depth]!;
-      el.textEnd = chunks.length;
+      el.textEnd = chunkCount;
       const from = openKids[depth]!;
       const m = kidTop - from;
       if (m > 0) {
@@ -552,7 +572,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
         plainChars(u, lt + 9, end, strict);
         let s = text.slice(lt + 9, end);
         if (s.indexOf('\r') !== -1) s = s.replace(/\r\n?/g, '\n');
-        chunks.push(s);
+        CHUNKS[chunkCount++] = s;
         i = end + 3;
       } else fail('markup declaration inside the root', lt);
       continue;
@@ -718,7 +738,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       gapLf = false;
     }
     lfPos = j - 1;
-    const el = new JElement(local, ns, line < MAX_LINE ? line : MAX_LINE, parent ?? null, chunks);
+    const el = new JElement(local, ns, line < MAX_LINE ? line : MAX_LINE, parent ?? null, texts);
     if (own) el.scope = own;
     else if (el0Scope) el.scope = el0Scope;
     if (plainAttrs > 0) {
@@ -744,12 +764,12 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
       // array literals up to 4: made at their size without a call
       el.attrs = m === 1 ? [built[0]!] : m === 2 ? [built[0]!, built[1]!] : m === 3 ? [built[0]!, built[1]!, built[2]!] : m === 4 ? [built[0]!, built[1]!, built[2]!, built[3]!] : built.slice(0, m);
     }
-    el.textStart = chunks.length;
+    el.textStart = chunkCount;
     if (parent) {
       el.index = siblingIndex(kids, openKids[depth - 1]!, kidTop, local, ns, openCounts, depth - 1);
       kids[kidTop++] = el;
     } else root = el;
-    if (selfClosing) el.textEnd = chunks.length;
+    if (selfClosing) el.textEnd = chunkCount;
     else {
       openEl[depth] = el;
       openQs[depth] = lt + 1;
@@ -771,6 +791,7 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     else if (c === 0x3f) i = pi(text, u, i, strict);
     else fail('markup after the root element', i);
   }
+  texts.list = CHUNKS.slice(0, chunkCount);
   return root!;
 }
 
