@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { skippedSystem } from '../../src/validate/layers/terminology.js';
 import { checkValue, parseFormat } from '../../src/catalog/format.js';
 import { formatOk, tsOk, tsProblem } from '../../src/validate/layers/value-checks.js';
 
@@ -55,5 +56,22 @@ describe('tsOk', () => {
     fc.assert(fc.property(valueish, (v) => {
       if (tsOk(v)) expect(tsProblem(v)).toBeNull();
     }), { numRuns: 10000 });
+  });
+});
+
+describe('skippedSystem', () => {
+  // as it was written before: a set of two and a regular expression
+  const OWN = new Set(['2.16.156.10011.2.4', '2.16.840.1.113883.6.1']);
+  const HL7 = /^2\.16\.840\.1\.113883\.(5|1\.11)\./;
+  it('skips the systems the set and the expression named, and no other', () => {
+    const piece = fc.constantFrom('2', '.', '16', '156', '10011', '840', '1', '113883', '5', '6', '11', '4', '3', 'x', '');
+    const oid = fc.oneof(
+      fc.array(piece, { maxLength: 12 }).map((p) => p.join('')),
+      fc.array(piece, { maxLength: 4 }).map((p) => `2.16.840.1.113883.${p.join('')}`),
+      fc.constantFrom(...OWN, '2.16.840.1.113883.5.1', '2.16.840.1.113883.1.11.1', '2.16.840.1.113883.1.1', '2.16.840.1.113883.5', '2.16.156.10011.2.3.1.85'),
+    );
+    fc.assert(fc.property(oid, (s) => {
+      expect(skippedSystem(s), s).toBe(OWN.has(s) || HL7.test(s));
+    }), { numRuns: 20000 });
   });
 });

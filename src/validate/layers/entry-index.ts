@@ -1,5 +1,6 @@
-import { compilePath, selectCompiled, type CompiledPath, type JElement, type JSelected } from '../../xml/jstree.js';
+import { compilePath, type CompiledPath, type JElement, type JSelected } from '../../xml/jstree.js';
 import { NS } from '../../xml/ns.js';
+import { selectInto } from './path-plan.js';
 
 /**
  * Most data elements a WS/T 500 section places are observations picked by their code:
@@ -39,6 +40,8 @@ export function shapeOf(path: string): IndexedPath | null {
 export class SectionEntries {
   /** @code of any hl7:observation/hl7:code under an entry → those entries, in document order, each once */
   private byCode: Map<string, JElement[]> | undefined;
+  /** for a code, its entries by the @displayName of any of their hl7:observation/hl7:code (made when a path first asks for a name) */
+  private byName: Map<string, Map<string, JElement[]>> | undefined;
 
   constructor(private readonly section: JElement) {}
 
@@ -48,58 +51,91 @@ export class SectionEntries {
     return shape === null ? undefined : this.selectShape(shape);
   }
 
-  /** What a path of the indexed shape (shapeOf) selects from the section. */
+  /** What a path of the indexed shape (shapeOf) selects from the section, in an array of the caller's own. */
   selectShape(shape: IndexedPath): JSelected[] {
     this.byCode ??= this.build();
     const out: JSelected[] = [];
     const list = this.byCode.get(shape.code);
     if (list === undefined) return out;
-    const name = shape.name;
-    for (let i = 0; i < list.length; i++) {
-      const el = list[i]!;
-      // the two predicates test code and name independently: any observation code of the entry may carry the name
-      if (name !== undefined && !hasDisplayName(el, name)) continue;
-      const got = selectCompiled(el, (shape.rest ??= compilePath(shape.restText)));
-      for (let k = 0; k < got.length; k++) out.push(got[k]!);
-    }
+    // the two predicates test code and name independently: any observation code of the entry may carry the name
+    const named = shape.name === undefined ? list : this.named(shape.code, list).get(shape.name);
+    if (named === undefined) return out;
+    const rest = (shape.rest ??= compilePath(shape.restText));
+    // depth first from each entry, into `out` (entries are siblings: their results follow in document order)
+    for (let i = 0; i < named.length; i++) selectInto(named[i]!, rest, out);
     return out;
   }
 
+  /**
+   * The entries of a code by display name, in document order, each once per name: a section may
+   * hold many entries of one code told apart by name (testing each entry for each name is
+   * quadratic in them).
+   */
+  private named(code: string, list: readonly JElement[]): Map<string, JElement[]> {
+    this.byName ??= new Map();
+    let m = this.byName.get(code);
+    if (m === undefined) {
+      m = new Map();
+      for (let i = 0; i < list.length; i++) addDisplayNames(list[i]!, m);
+      this.byName.set(code, m);
+    }
+    return m;
+  }
+
+  // loops written out, no callbacks: this runs for every section of every document
   private build(): Map<string, JElement[]> {
     const byCode = new Map<string, JElement[]>();
+    const hl7 = NS.hl7;
     const cs = this.section.children;
     for (let i = 0; i < cs.length; i++) {
       const entry = cs[i]!;
-      if (entry.local !== 'entry' || entry.ns !== NS.hl7) continue;
-      someObservationCode(entry, (code) => {
-        const c = code.attr('code');
-        if (!c) return false;
-        const list = byCode.get(c.value);
-        if (list === undefined) byCode.set(c.value, [entry]);
-        else if (list[list.length - 1] !== entry) list.push(entry);
-        return false;
-      });
+      if (entry.local !== 'entry' || entry.ns !== hl7) continue;
+      const os = entry.children;
+      for (let j = 0; j < os.length; j++) {
+        const obs = os[j]!;
+        if (obs.local !== 'observation' || obs.ns !== hl7) continue;
+        const ks = obs.children;
+        for (let k = 0; k < ks.length; k++) {
+          const code = ks[k]!;
+          if (code.local !== 'code' || code.ns !== hl7) continue;
+          const c = plainAttr(code, 'code');
+          if (c === undefined) continue;
+          const list = byCode.get(c);
+          if (list === undefined) byCode.set(c, [entry]);
+          else if (list[list.length - 1] !== entry) list.push(entry);
+        }
+      }
     }
     return byCode;
   }
 }
 
-/** Whether some hl7:observation/hl7:code of the entry has this @displayName. */
-function hasDisplayName(entry: JElement, name: string): boolean {
-  return someObservationCode(entry, (code) => code.attr('displayName')?.value === name);
+/** The value of the attribute `local` without namespace (JElement.attr(local)?.value). */
+function plainAttr(el: JElement, local: string): string | undefined {
+  const as = el.attrs;
+  for (let i = 0; i < as.length; i++) {
+    const a = as[i]!;
+    if (a.local === local && a.ns === '') return a.value;
+  }
+  return undefined;
 }
 
-/** Visits the entry's hl7:observation/hl7:code elements in document order until `test` says true. */
-function someObservationCode(entry: JElement, test: (code: JElement) => boolean): boolean {
+/** The entry under the @displayName of each of its hl7:observation/hl7:code elements that has one. */
+function addDisplayNames(entry: JElement, m: Map<string, JElement[]>): void {
+  const hl7 = NS.hl7;
   const os = entry.children;
   for (let j = 0; j < os.length; j++) {
     const obs = os[j]!;
-    if (obs.local !== 'observation' || obs.ns !== NS.hl7) continue;
+    if (obs.local !== 'observation' || obs.ns !== hl7) continue;
     const ks = obs.children;
     for (let k = 0; k < ks.length; k++) {
       const code = ks[k]!;
-      if (code.local === 'code' && code.ns === NS.hl7 && test(code)) return true;
+      if (code.local !== 'code' || code.ns !== hl7) continue;
+      const name = plainAttr(code, 'displayName');
+      if (name === undefined) continue;
+      const list = m.get(name);
+      if (list === undefined) m.set(name, [entry]);
+      else if (list[list.length - 1] !== entry) list.push(entry);
     }
   }
-  return false;
 }

@@ -1,5 +1,4 @@
 import type { ValueSetDef } from '../../catalog/types.js';
-import { detached } from '../../xml/detach.js';
 import { elementsInOrder, isElement, type JAttr, type JElement } from '../../xml/jstree.js';
 import { Findings, type LayerContext } from './context.js';
 import type { ResolvedEntry } from './template.js';
@@ -14,9 +13,7 @@ import type { ResolvedEntry } from './template.js';
  */
 
 export const DE_CODE_SYSTEM = '2.16.156.10011.2.2.1';
-// code systems whose codes are checked elsewhere (document type, section LOINC) or are HL7's own
-const OWN_SYSTEMS = new Set(['2.16.156.10011.2.4', '2.16.840.1.113883.6.1']);
-const HL7_SYSTEMS = /^2\.16\.840\.1\.113883\.(5|1\.11)\./;
+// code systems whose codes are checked elsewhere (document type, section LOINC) or are HL7's own: see skippedSystem
 const CODED = new Set(['CD', 'CE', 'CV', 'CS']);
 
 /**
@@ -41,16 +38,15 @@ class Covered {
   }
 }
 
-/** Whether codes of this system are left to other checks (memoised: a document repeats its systems). */
-const skipped = new Map<string, boolean>();
-function skippedSystem(system: string): boolean {
-  let v = skipped.get(system);
-  if (v === undefined) {
-    v = OWN_SYSTEMS.has(system) || HL7_SYSTEMS.test(system);
-    if (skipped.size > 10_000) skipped.clear();
-    skipped.set(detached(system), v);
-  }
-  return v;
+/**
+ * Whether codes of this system are left to other checks (the document type code system, LOINC for section codes) or are HL7's own
+ * (2.16.840.1.113883.5.… and 2.16.840.1.113883.1.11.…). Written out, not as a regular
+ * expression nor a memo keyed by the value: it runs for every coded element of a document.
+ */
+export function skippedSystem(system: string): boolean {
+  if (system === '2.16.156.10011.2.4') return true;
+  if (!system.startsWith('2.16.840.1.113883.')) return false;
+  return system === '2.16.840.1.113883.6.1' || system.startsWith('5.', 18) || system.startsWith('1.11.', 18);
 }
 
 export function runTerminology(ctx: LayerContext, resolved: ResolvedEntry[]): Findings {
