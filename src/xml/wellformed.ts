@@ -384,9 +384,31 @@ const CHUNKS: string[] = [];
 let chunkCount = 0;
 const NO_TEXT: string[] = [];
 
+/**
+ * The scan's working arrays of numbers (small integers: storing one costs no write barrier),
+ * reused from document to document; entries past what the current scan wrote are stale.
+ */
+const W = {
+  /** per open element: where its name is in the text, and its length (the end tag must repeat it) */
+  openQs: [] as number[],
+  openQl: [] as number[],
+  /** per open element: where its children start in kids */
+  openKids: [] as number[],
+  /** per attribute of the current start tag: offset of the colon in its name, -1 for none */
+  colons: [] as number[],
+  /** per attribute: whether it is a namespace declaration: 1 yes, 0 no, -1 not known yet (a name not in NAMES) */
+  xmlns: [] as number[],
+};
+
+/** Past this length a working array is dropped after the scan rather than kept (hostile fan-out or depth). */
+const KEEP = 4096;
+
 function releaseChunks(): void {
-  CHUNKS.fill('', 0, chunkCount);
+  if (chunkCount > KEEP * 4) CHUNKS.length = 0;
+  else CHUNKS.fill('', 0, chunkCount);
   chunkCount = 0;
+  if (W.openQs.length > KEEP) W.openQs.length = W.openQl.length = W.openKids.length = 0;
+  if (W.colons.length > KEEP) W.colons.length = W.xmlns.length = 0;
 }
 
 /** How many LFs the last textRun read. */
@@ -459,28 +481,22 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
   const u = unitsOf(text);
   chunkCount = 0;
   const texts: DocumentText = { list: NO_TEXT };
-  // the open elements, as parallel arrays (depth = how many are open); entries past depth are stale
+  // the working arrays of numbers are module-level (see W); those of objects are made here: a
+  // young object stored into a long-lived array costs a write barrier's slow path, every time
+  const { openQs, openQl, openKids, colons, xmlns } = W;
+  /** the open elements, as parallel arrays (depth = how many are open); entries past depth are stale */
   const openEl: JElement[] = [];
-  /** where each open element's name is in the text, and its length (the end tag must repeat it) */
-  const openQs: number[] = [];
-  const openQl: number[] = [];
-  /** where each open element's children start in kids */
-  const openKids: number[] = [];
   const openCounts: (Counts | undefined)[] = [];
-  let depth = 0;
   /** the children of the open elements so far, each element's after its parent's (kids[0, kidTop)) */
   const kids: JElement[] = [];
-  let kidTop = 0;
   // attributes of the current start tag, reused from tag to tag
   const names: string[] = [];
   const locals: string[] = [];
   const prefixes: string[] = [];
   const values: string[] = [];
-  /** offset of the colon in each attribute name, -1 for none */
-  const colons: number[] = [];
-  /** whether each attribute is a namespace declaration: 1 yes, 0 no, -1 not known yet (a name not in NAMES) */
-  const xmlns: number[] = [];
   const built: JAttr[] = [];
+  let depth = 0;
+  let kidTop = 0;
   let root: JElement | undefined;
 
   /*
