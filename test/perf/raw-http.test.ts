@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Dispatcher } from 'undici';
 import { classifyTransportError } from '../../src/perf/index.js';
 import { RawClient } from '../../src/perf/raw/client.js';
+import { DIRECT_WRITES } from '../../src/perf/raw/connection.js';
 import { HttpParseError, ResponseParser } from '../../src/perf/raw/parser.js';
 import type { ResponseHeaders } from '../../src/perf/types.js';
 
@@ -128,6 +129,57 @@ describe('raw HTTP parser', () => {
     expect(parseError(head, Infinity, { ...LIMITS, maxHeaderCount: 4 })).toBe('invalid-http');
     expect(parseError(head, Infinity, { ...LIMITS, maxBodyBytes: 2 })).toBe('body-too-large');
     expect(parse(head, Infinity, true)).toMatchObject({ status: 200, body: '', used: head.length - 3 });
+  });
+
+  it('on one connection, a repeated head is recognised by its bytes, and a head differing in one byte is read afresh', () => {
+    const p = new ResponseParser(LIMITS);
+    let body = '';
+    let status = 0;
+    let headers: ResponseHeaders = {};
+    let ended = 0;
+    const sink = {
+      onHead: (s: number, h: ResponseHeaders) => {
+        status = s;
+        headers = h;
+      },
+      onBody: (c: Buffer) => {
+        body += c.toString('latin1');
+      },
+      onEnd: () => {
+        ended++;
+      },
+    };
+    const one = (bytes: string, step = Infinity): number => {
+      body = '';
+      p.reset(false);
+      const buf = Buffer.from(bytes, 'latin1');
+      let used = 0;
+      for (let i = 0; i < buf.length && !p.done; i += step) used = i + p.feed(buf.subarray(i, Math.min(buf.length, i + step)), sink);
+      return used;
+    };
+    const a = 'HTTP/1.1 200 OK\r\nDate: Tue, 01 Dec 2026 00:00:00 GMT\r\nContent-Length: 3\r\n\r\nabc';
+    expect(one(a)).toBe(a.length);
+    expect(one(`${a}HTTP/1.1 200 OK\r\n`)).toBe(a.length); // the rest is not this response's
+    expect([status, body, headers]).toEqual([200, 'abc', { date: 'Tue, 01 Dec 2026 00:00:00 GMT', 'content-length': '3' }]);
+    headers['content-length'] = 'mutated'; // each response gets its own object
+    one(a);
+    expect(headers['content-length']).toBe('3');
+    // same length, other bytes: the Content-Length, the status, the date
+    expect(one(a.replace('Length: 3', 'Length: 5').replace('abc', 'abcde'))).toBe(a.length + 2);
+    expect(body).toBe('abcde');
+    one(a.replace('200 OK', '503 No'));
+    expect(status).toBe(503);
+    one(a.replace('00:00:00', '00:00:01'));
+    expect(headers['date']).toBe('Tue, 01 Dec 2026 00:00:01 GMT');
+    // the known head cut across reads, and a read shorter than it
+    for (const step of [1, 5, 40]) {
+      expect(one(a, step)).toBe(a.length);
+      expect(body).toBe('abc');
+    }
+    // a known head that is now refused (its bytes are followed by a bad one, so the head differs) and garbage
+    expect(() => one(a.replace('Length: 3', 'Length:\x013'))).toThrow(HttpParseError);
+    expect(() => one('HELLO')).toThrow(HttpParseError);
+    expect(ended).toBeGreaterThan(8);
   });
 
   it('refuses garbage on its first bytes, not after the head limit', () => {
@@ -286,6 +338,40 @@ describe('raw client', () => {
       `POST /hip?x=1 HTTP/1.1\r\nHost: ${host}\r\nConnection: keep-alive\r\ncontent-type: text/xml\r\nsoapaction: "a"\r\nContent-Length: 13\r\n\r\n${Buffer.from('<m>互通</m>').toString('latin1')}`,
     );
     expect(s.requests[1]).toBe(`PUT /two HTTP/1.1\r\nHost: ${host}\r\nConnection: keep-alive\r\nContent-Length: 5\r\n\r\nbytes`);
+  });
+
+  it('writes requests of equal and of very different sizes exactly, and bodies it handed over stay intact', async () => {
+    // direct handle writes are what the tests exercise on Node 20 (socket.write is the fallback)
+    expect(DIRECT_WRITES).toBe(true);
+    // the server answers each request with its own body back: answers of equal length one after another
+    const s = await rawServer((sock, req) => sock.write(OK(req.startsWith('POST /big') ? `got ${req.length - req.indexOf('\r\n\r\n') - 4}` : req.slice(req.indexOf('\r\n\r\n') + 4))));
+    const c = client(s.url);
+    const kept: Buffer[] = [];
+    const sendKeep = (body: string): Promise<void> =>
+      new Promise((resolve, reject) => {
+        c.dispatch(
+          { method: 'POST', path: '/same', body, headersTimeout: 5000, bodyTimeout: 5000 },
+          {
+            onResponseData: (_c, chunk) => {
+              kept.push(chunk);
+            },
+            onResponseEnd: () => resolve(),
+            onResponseError: (_c, err) => reject(err),
+          },
+        );
+      });
+    const bodies = Array.from({ length: 40 }, (_, i) => `<m id="${String(i).padStart(4, '0')}">${'x'.repeat(i % 2 ? 900 : 30)}</m>`);
+    for (const b of bodies) await sendKeep(b);
+    expect(s.requests.map((r) => r.slice(r.indexOf('\r\n\r\n') + 4))).toEqual(bodies);
+    // every body the handler kept still says what it said (later reads and copies did not overwrite it)
+    expect(Buffer.concat(kept).toString('latin1')).toBe(bodies.join(''));
+    // larger than the write buffer and than a socket takes at once: finished later, still exact
+    const big = `<big>${'互通'.repeat(400_000)}</big>`;
+    const r = await send(c, { method: 'POST', path: '/big', body: big, headersTimeout: 20_000, bodyTimeout: 20_000 });
+    expect([r.status, r.body]).toEqual([200, `got ${Buffer.byteLength(big)}`]);
+    const last = s.requests[s.requests.length - 1]!;
+    expect(Buffer.from(last.slice(last.indexOf('\r\n\r\n') + 4), 'latin1').toString('utf8')).toBe(big);
+    expect(s.connections).toBe(1);
   });
 
   it('retires a connection before the server\'s Keep-Alive timeout would close it under a request', async () => {

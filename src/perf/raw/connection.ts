@@ -78,6 +78,8 @@ function loadStreamWrap(): StreamWrap | undefined {
 }
 
 const STREAM_WRAP = loadStreamWrap();
+/** requests on plain TCP are written straight to the handle (false: through socket.write) */
+export const DIRECT_WRITES = STREAM_WRAP !== undefined;
 
 export interface Endpoint {
   host: string;
