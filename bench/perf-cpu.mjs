@@ -7,6 +7,7 @@
 //
 //   npx tsc -p tsconfig.build.json && node bench/perf-cpu.mjs [--duration 3] [--rounds 5] [--connections 32]
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof bench/perf-cpu.mjs --only soap     # a profile of the generator
+//   node bench/perf-cpu.mjs --dist /tmp/base/dist     # measure another build instead of ./dist
 //   node bench/perf-cpu.mjs --base /tmp/base/dist     # A/B: another build's dist/ (e.g. the last commit's), rounds alternated
 //
 // --base loads a second build in the same process and alternates it with this one round by round
@@ -20,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { procCpu } from './_proc.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const distIndex = join(here, '../dist/perf/index.js');
+const distArg = process.argv.indexOf('--dist');
+const distIndex = join(distArg > 0 ? process.argv[distArg + 1] : join(here, '../dist'), 'perf/index.js');
 if (!existsSync(distIndex)) {
   console.error('dist/perf/index.js missing: run `npx tsc -p tsconfig.build.json` first');
   process.exit(2);
