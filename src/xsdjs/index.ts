@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { JElement } from '../xml/jstree.js';
 import { compileEntry } from './compile.js';
-import type { CompiledSchema, SimpleDef } from './model.js';
-import { compileSimple } from './simple.js';
+import type { CompiledSchema } from './model.js';
+import { simplePlan } from './simple.js';
 import { accepts, type Acceptance } from './validate.js';
 
 /**
@@ -64,9 +64,5 @@ export function compileSchemaDir(dir: string): Record<string, CompiledSchema> {
  * for indented documents is nearly always. Pass it.
  */
 export function acceptsTree(schema: CompiledSchema, root: JElement, source?: string): Acceptance {
-  return accepts(schema, root, compileUnmemoised, source);
+  return accepts(schema, root, simplePlan, source);
 }
-
-const NO_MEMO = { memo: false };
-/** validate.ts memoises the checks worth it itself: one memo, not one inside the other */
-const compileUnmemoised = (d: SimpleDef): ReturnType<typeof compileSimple> => compileSimple(d, NO_MEMO);

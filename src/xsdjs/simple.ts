@@ -54,6 +54,8 @@ interface Compiled {
   trivial?: boolean;
   /** the check reads the scope (QName values) */
   scoped?: boolean;
+  /** an enumeration compared literally: a normalised value passes check iff it is in the set */
+  literalSet?: ReadonlySet<string>;
 }
 
 const NEVER: Compiled = { ws: 'preserve', kind: 'other', check: () => false };
@@ -240,6 +242,7 @@ function compileRestriction(base: Compiled, f: Facets): Compiled {
     }
     const literal = kind !== 'decimal' && kind !== 'float' && kind !== 'boolean';
     out.check = literal ? (v) => sure.has(v) : (v, scope) => sure.has(v) || full(v, scope);
+    if (literal) out.literalSet = sure;
   }
   return out;
 }
@@ -424,6 +427,28 @@ export function compileSimple(def: SimpleDef, opts: { memo?: boolean } = {}): Si
     if (raw.length <= MEMO_MAX_LENGTH && memo.size < MEMO_MAX_ENTRIES) memo.set(detached(raw), r);
     return r;
   };
+}
+
+/**
+ * A checker with what lets a caller skip calling it: the validator's attribute loop runs a few
+ * hundred times a document, and a call through a site that sees dozens of different closures
+ * costs more than the Set lookup most checks are.
+ */
+export interface SimplePlan {
+  /** the checker, without memo (compileSimple(def, { memo: false })) */
+  check: SimpleChecker;
+  /** every value passes */
+  always: boolean;
+  /** whiteSpace of the type (what check applies before testing) */
+  ws: WhiteSpace;
+  /** literal enumeration: check(raw) === set.has(normaliseSpace(raw, ws)) */
+  set: ReadonlySet<string> | undefined;
+}
+
+export function simplePlan(def: SimpleDef): SimplePlan {
+  const c = compile(def);
+  const check = compileSimple(def, { memo: false });
+  return { check, always: check === ALWAYS, ws: c.ws, set: c === NEVER || c.scoped === true ? undefined : c.literalSet };
 }
 
 const MEMO_MAX_LENGTH = 64;

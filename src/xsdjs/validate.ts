@@ -2,6 +2,7 @@ import type { JElement } from '../xml/jstree.js';
 import { detached } from '../xml/detach.js';
 import { allows } from './content.js';
 import { clark, XSI, type CompiledSchema, type ComplexTypeData, type NsConstraint, type SimpleDef, type WildcardData } from './model.js';
+import { normaliseSpace, type WhiteSpace } from './builtins.js';
 import { simpleIdKind } from './simple.js';
 
 /**
@@ -15,7 +16,14 @@ import { simpleIdKind } from './simple.js';
 export type Acceptance = { valid: true } | { valid: false; reason: string; xpath?: string };
 
 export type Check = (raw: string, scope?: ReadonlyMap<string, string>) => boolean;
-export type SimpleCompiler = (def: SimpleDef) => Check;
+/** simple.ts's simplePlan: the unmemoised checker and what lets the walk skip calling it */
+export interface Plan {
+  check: Check;
+  always: boolean;
+  ws: WhiteSpace;
+  set: ReadonlySet<string> | undefined;
+}
+export type SimplePlanner = (def: SimpleDef) => Plan;
 
 interface RWild {
   ns: NsConstraint;
@@ -52,11 +60,29 @@ function idKindOf(d: SimpleDef): IdKind {
   return k === undefined ? 0 : k === 'ID' ? 1 : k === 'IDREF' ? 2 : k === 'IDREFS' ? 3 : 4;
 }
 
+/** how the walk checks an attribute value (see Plan) */
+const CALL = 0;
+const ALWAYS = 1;
+const IN_SET = 2;
+const MEMO = 3;
+
+/** a bounded verdict memo of one simple type (shared by every use of the type) */
+interface Memo {
+  map: Map<string, boolean>;
+  check: Check;
+}
+
 interface RAttr {
   /** local name and namespace ('' for none) of the attribute */
   local: string;
   ns: string;
+  /** the full check (memoised where worth it) */
   check: Check;
+  /** CALL check(), ALWAYS nothing, IN_SET set.has (after whiteSpace), MEMO memo then memo.check */
+  mode: number;
+  set: ReadonlySet<string> | undefined;
+  ws: WhiteSpace;
+  memo: Memo | undefined;
   id: IdKind;
   required: boolean;
   fixed: string | undefined;
@@ -143,32 +169,43 @@ const MAX_HINTS = 16;
  * Documents repeat their attribute values (code systems, codes, units, OIDs): a bounded memo
  * of short values per checker saves the normalisation and regular expressions.
  */
-function memoised(check: Check): Check {
-  let memo = new Map<string, boolean>();
-  return (raw) => {
-    if (raw.length > MEMO_LEN) return check(raw);
-    const have = memo.get(raw);
-    if (have !== undefined) return have;
-    const r = check(raw);
-    if (memo.size >= MEMO_MAX) memo = new Map();
-    // copied: a slice of the document as a key would keep the whole document alive
-    memo.set(detached(raw), r);
-    return r;
-  };
+function memoCheck(memo: Memo, raw: string): boolean {
+  if (raw.length > MEMO_LEN) return memo.check(raw);
+  const have = memo.map.get(raw);
+  return have !== undefined ? have : memoMiss(memo, raw);
 }
 
-function link(s: CompiledSchema, compileSimple: SimpleCompiler): Runtime {
+function memoMiss(memo: Memo, raw: string): boolean {
+  const r = memo.check(raw);
+  if (raw.length > MEMO_LEN) return r;
+  if (memo.map.size >= MEMO_MAX) memo.map = new Map();
+  // copied: a slice of the document as a key would keep the whole document alive
+  memo.map.set(detached(raw), r);
+  return r;
+}
+
+/** the value (after the type's whiteSpace) is in a literal enumeration; raw itself was not */
+function inSetNormalised(use: RAttr, raw: string): boolean {
+  const n = normaliseSpace(raw, use.ws);
+  return n !== raw && use.set!.has(n);
+}
+
+function link(s: CompiledSchema, planOf: SimplePlanner): Runtime {
   const have = linked.get(s);
   if (have) return have;
-  const checkers = new Map<SimpleDef, Check>();
-  const checkerOf = (d: SimpleDef): Check => {
+  interface Linked { plan: Plan; memo: Memo | undefined; check: Check }
+  const checkers = new Map<SimpleDef, Linked>();
+  const linkedOf = (d: SimpleDef): Linked => {
     let c = checkers.get(d);
     if (c === undefined) {
-      c = usesScope(d) || !worthMemo(d) ? compileSimple(d) : memoised(compileSimple(d));
+      const plan = planOf(d);
+      const memo = plan.always || plan.set !== undefined || usesScope(d) || !worthMemo(d) ? undefined : { map: new Map<string, boolean>(), check: plan.check };
+      c = { plan, memo, check: memo === undefined ? plan.check : (raw) => memoCheck(memo, raw) };
       checkers.set(d, c);
     }
     return c;
   };
+  const checkerOf = (d: SimpleDef): Check => linkedOf(d).check;
   const types: RType[] = s.types.map((t, i) => ({
     name: t.name ?? `#${i}`, abstract: t.kind === 'complex' && t.abstract, base: undefined, simple: undefined, simpleId: 0,
     content: t.kind === 'complex' ? t.content : 'empty', states: [], attrs: new Map(), hints: [], required: 0, anyAttr: undefined,
@@ -193,9 +230,12 @@ function link(s: CompiledSchema, compileSimple: SimpleCompiler): Runtime {
     for (const a of t.attrs) {
       const st = s.types[a.type]!;
       if (st.kind !== 'simple') throw new Error('attribute of complex type');
-      const check = checkerOf(st.def);
+      const l = linkedOf(st.def);
+      const check = l.check;
+      const mode = l.plan.always ? ALWAYS : l.plan.set !== undefined ? IN_SET : l.memo !== undefined ? MEMO : CALL;
       r.attrs.set(clark(a.ns, a.local), {
-        local: a.local, ns: canonical(a.ns), check, id: idKindOf(st.def), required: a.required, fixed: a.fixed,
+        local: a.local, ns: canonical(a.ns), check, mode, set: l.plan.set, ws: l.plan.ws, memo: l.memo,
+        id: idKindOf(st.def), required: a.required, fixed: a.fixed,
         fixedOk: a.fixed !== undefined && !usesScope(st.def) && check(a.fixed), scoped: usesScope(st.def),
       });
       if (a.required) r.required++;
@@ -203,7 +243,7 @@ function link(s: CompiledSchema, compileSimple: SimpleCompiler): Runtime {
     for (const k of t.prohibited ?? []) {
       if (r.attrs.has(k)) continue;
       const m = /^(?:\{([^}]*)\})?(.*)$/.exec(k)!;
-      r.attrs.set(k, { local: m[2]!, ns: canonical(m[1] ?? ''), check: () => false, id: 0, required: false, fixed: undefined, fixedOk: false, scoped: true });
+      r.attrs.set(k, { local: m[2]!, ns: canonical(m[1] ?? ''), check: () => false, mode: CALL, set: undefined, ws: 'preserve', memo: undefined, id: 0, required: false, fixed: undefined, fixedOk: false, scoped: true });
     }
     r.states = t.states.map((st) => {
       const byLocal = new Map<string, REdge>();
@@ -278,9 +318,17 @@ function fail(reason: string, el: JElement): false {
   return false;
 }
 
-/** The text chunks of the tree (JElement keeps them private; the walk only reads them). */
+/**
+ * The text chunks of the tree. JElement keeps them private (the walk only reads them): a
+ * DocumentText holder `text.list` shared by the document's elements (since 113fa49), before
+ * that a `chunks` array. Anything else: undefined, and text in element-only content is "not
+ * sure" (slow, never unsound; the differential tests, which need every sample accepted, fail).
+ */
 function chunksOf(el: JElement): readonly string[] | undefined {
-  const c = (el as unknown as { chunks?: unknown }).chunks;
+  const e = el as unknown as { text?: { list?: unknown }; chunks?: unknown };
+  const list = e.text?.list;
+  if (Array.isArray(list)) return list as string[];
+  const c = e.chunks;
   return Array.isArray(c) ? (c as string[]) : undefined;
 }
 
@@ -450,7 +498,13 @@ function typed(el: JElement, type: RType, decl: RElem | undefined): boolean {
         if (v !== use.fixed) return fail(use.check(v) ? `attribute ${a.local} differs from its fixed value` : `attribute ${a.local}="${v.slice(0, 40)}" not accepted`, el);
         if (!use.fixedOk) return fail(`attribute ${a.local}="${v.slice(0, 40)}" not accepted`, el);
       } else {
-        if (!use.check(v, el.scope)) return fail(`attribute ${a.local}="${v.slice(0, 40)}" not accepted`, el);
+        // the common checks inline (a call through this site would see dozens of closures)
+        const mode = use.mode;
+        const ok = mode === ALWAYS ? true
+          : mode === IN_SET ? use.set!.has(v) || inSetNormalised(use, v)
+          : mode === MEMO ? memoCheck(use.memo!, v)
+          : use.check(v, el.scope);
+        if (!ok) return fail(`attribute ${a.local}="${v.slice(0, 40)}" not accepted`, el);
         if (use.fixed !== undefined && v !== use.fixed) return fail(`attribute ${a.local} differs from its fixed value`, el);
       }
       if (use.id !== 0 && !noteId(use.id, v, el)) return false;
@@ -511,9 +565,9 @@ function xpathOf(el: JElement): string {
   return `/${steps.reverse().join('/')}`;
 }
 
-/** The walk (index.ts's acceptsTree wires simple.ts's compileSimple in). */
-export function accepts(schema: CompiledSchema, root: JElement, compileSimple: SimpleCompiler, source?: string): Acceptance {
-  rt = link(schema, compileSimple);
+/** The walk (index.ts's acceptsTree wires simple.ts's simplePlan in). */
+export function accepts(schema: CompiledSchema, root: JElement, planOf: SimplePlanner, source?: string): Acceptance {
+  rt = link(schema, planOf);
   lastNs = undefined;
   defaultScope = undefined;
   // indexOf of '[CDATA[' is several times faster than of '<![CDATA[' (V8 string search); any hit counts
