@@ -156,8 +156,9 @@ const NS_URI = /^[A-Za-z][A-Za-z0-9+.-]*:(?:\/\/(?:[A-Za-z0-9\-._~!$'()*+,;=:]*@
 /*
  * Written as top-level functions over explicit arguments, and one loop in scan() whose state is
  * in locals: V8 inlines and optimises these better than closures over a dozen shared variables.
- * The tree is built without garbage: names come from the intern table (one string object per
- * name, no slice per element), attribute and child arrays are made once at their exact size
+ * The characters are read from a typed array of the text's code units (unitsOf), and lines
+ * counted where the LFs are read. The tree is built without garbage: names come from the name
+ * trie (one string object per name, no slice per element), attribute and child arrays are made once at their exact size
  * (from buffers reused within the scan), elements without attributes or children keep JElement's
  * shared frozen empty arrays, the open elements are parallel arrays rather than an object each, and
  * indentation text ("\n" and spaces, most text runs of a document) comes from a table.
