@@ -11,7 +11,9 @@
  *                      (ECONNRESET, EPIPE, undici "other side closed")
  *   dns                the host name did not resolve
  *   invalid-http       the response was not valid HTTP/1.1 (parser error, length mismatch)
- *   body-too-large     the response body exceeded the generator's limit
+ *   body-too-large     the response body exceeded the generator's limit (also once decoded:
+ *                      a decompression bomb, see content-coding.ts)
+ *   invalid-encoding   a Content-Encoding that could not be undone (corrupt, unknown, too many)
  *   checker-exception  the caller's checker threw (a harness bug, surfaced rather than hidden)
  *   transport:<code>   anything else, by its error code
  *
@@ -75,6 +77,8 @@ export function classifyTransportError(err: unknown): ErrorClass {
       return 'dns';
     case 'HUTONG_PERF_BODY_TOO_LARGE':
       return 'body-too-large';
+    case 'HUTONG_PERF_BAD_ENCODING':
+      return 'invalid-encoding';
     case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
     case 'UND_ERR_INFO':
       return 'invalid-http';
@@ -86,7 +90,7 @@ export function classifyTransportError(err: unknown): ErrorClass {
 
 /** Timeouts have a meaningful latency (at least the timeout); other transport failures do not. */
 export function hasLatency(cls: ErrorClass): boolean {
-  return cls === 'timeout' || cls === 'body-too-large' || cls === 'invalid-http';
+  return cls === 'timeout' || cls === 'body-too-large' || cls === 'invalid-http' || cls === 'invalid-encoding';
 }
 
 export function messageOf(err: unknown): string {

@@ -15,6 +15,7 @@ import type { Dispatcher } from 'undici';
 import { BodyTooLargeError, RequestTimeoutError, classifyTransportError, hasLatency, messageOf } from './errors.js';
 import type { ErrorClass } from './errors.js';
 import type { RequestSpec, ResponseChecker, ResponseHeaders } from './types.js';
+import { decodeContentCoding } from './content-coding.js';
 
 export interface ExchangeOutcome {
   endMs: number;
@@ -125,9 +126,20 @@ export class Exchange implements Dispatcher.DispatchHandler, ExchangeOutcome {
       return;
     }
     const first = this.first;
-    const body = first === undefined ? EMPTY : this.rest === undefined ? first : Buffer.concat([first, ...this.rest]);
+    let body = first === undefined ? EMPTY : this.rest === undefined ? first : Buffer.concat([first, ...this.rest]);
     this.first = undefined;
     this.rest = undefined;
+    const coding = this.headers['content-encoding'];
+    if (coding !== undefined && this.checker.needsBody !== false) {
+      // bounded by the body limit: a decompression bomb is body-too-large, never memory
+      try {
+        body = decodeContentCoding(body, coding, this.limits.maxBodyBytes);
+      } catch (err) {
+        const cls = classifyTransportError(err);
+        this.finish(endMs, latencyUs, cls, messageOf(err), true);
+        return;
+      }
+    }
     let errorClass: ErrorClass | null;
     let message: string | undefined;
     try {

@@ -33,6 +33,7 @@ export { parseThreshold, parseThresholds, evaluate, ThresholdSyntaxError } from 
 export type { Threshold, ThresholdOp, ThresholdMetric, ThresholdResult, ThresholdStats } from './thresholds.js';
 export { LatencyHistogram, LatencySeries, mergeHistograms, LATENCY_MAX_US } from './histogram.js';
 export { classifyTransportError } from './errors.js';
+export { decodeContentCoding, ContentCodingError } from './content-coding.js';
 export { DEFAULT_SELFCHECK_RULES, SelfCheckMonitor, judge } from './selfcheck.js';
 export type { SelfCheckRules, SelfCheckReport, Verdict } from './selfcheck.js';
 export { openConnections } from './generator.js';
@@ -41,7 +42,7 @@ export { RawClient } from './raw/client.js';
 export type { RawClientOptions } from './raw/client.js';
 
 /** The default checker: any 2xx is fine, anything else is http-status:NNN. */
-export const statusChecker: ResponseChecker = (status) => (status >= 200 && status < 300 ? null : `http-status:${status}`);
+export const statusChecker: ResponseChecker = Object.assign((status: number) => (status >= 200 && status < 300 ? null : `http-status:${status}`), { needsBody: false });
 
 function checkStage(stage: Stage): void {
   const where = `stage ${JSON.stringify(stage.name)}`;

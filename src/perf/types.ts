@@ -74,8 +74,12 @@ export type RequestFactory = (ctx: RequestContext) => RequestSpec;
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
 
-/** Judges one response: null when acceptable, otherwise its error class (see errors.ts). */
-export type ResponseChecker = (status: number, headers: ResponseHeaders, body: Buffer) => ErrorClass | null;
+/**
+ * Judges one response: null when acceptable, otherwise its error class (see errors.ts). The body
+ * has its Content-Encoding (gzip, deflate, br) undone first (src/perf/content-coding.ts), unless
+ * the checker says `needsBody: false` (it looks at the status and headers only).
+ */
+export type ResponseChecker = ((status: number, headers: ResponseHeaders, body: Buffer) => ErrorClass | null) & { readonly needsBody?: boolean };
 
 export interface RunStageOptions {
   /**
