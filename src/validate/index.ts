@@ -46,11 +46,13 @@ export function validateTextWithManifest(input: string | Uint8Array, opts: Valid
 export const POOL_THRESHOLD = 48;
 
 /**
- * With a single worker beside the main thread (a two-core machine) the worker pays for its start
- * (module load, schema closures and JIT warm-up: ≈ 1 s of CPU) only on long runs. Measured with
- * bench/validate.mjs on 2 cores: 1,000 documents in-process 1,189 docs/s, with the worker 671;
- * 4,000 documents about even. So there the first files are validated in-process as they come,
- * and the worker starts only once the run reaches this many files.
+ * With a single worker beside the main thread (a two-core machine) a fresh worker pays for its
+ * start only on long runs: ≈ 0.2 s of module loading, a cold JIT, and 0.5–0.7 s of V8 background
+ * compiles of its hot functions (optimised code is per isolate) — ≈ 1 s of CPU in all. Re-measured
+ * in session 13, `hutong validate` as a whole process, alternated: 1,000 documents in-process
+ * 2.8–3.7 s CPU, with a fresh worker 4.0–5.6 s; 2,000 documents 3.5–5.1 s against 5.6–6.6 s. So
+ * there the first files are validated in-process as they come, and the worker starts only once
+ * the run reaches this many files — unless a warm pool was kept from an earlier run (POOL_KEEP_MS).
  */
 export const LATE_POOL_THRESHOLD = 2000;
 
