@@ -71,6 +71,14 @@ export class JElement {
     return undefined;
   }
 
+  /**
+   * The document's text chunks (text runs and CDATA sections in document order, shared by all
+   * its elements): [textStart, textEnd) are this element's descendant text. Read-only.
+   */
+  get chunks(): readonly string[] {
+    return this.text.list;
+  }
+
   /** XPath string-value: all descendant text in document order. */
   get content(): string {
     if (this.cached === undefined) {

@@ -174,6 +174,19 @@ describe('the reused code-unit buffer', () => {
   });
 });
 
+describe('text chunks', () => {
+  it('elements share their document\'s chunks; [textStart, textEnd) is an element\'s descendant text, as content', () => {
+    const text = '<r>\n  <a>x<![CDATA[y]]></a>\n  <b>z&amp;</b>\n</r>';
+    const r = scanChecked(text);
+    if (!r.ok) throw new Error(r.reason);
+    const [a, b] = r.root.children;
+    expect(a!.chunks).toBe(r.root.chunks);
+    expect(r.root.chunks).toEqual(['\n  ', 'x', 'y', '\n  ', 'z&', '\n']);
+    for (const el of [r.root, a!, b!]) expect(el.chunks.slice(el.textStart, el.textEnd).join('')).toBe(el.content);
+    expect([a!.content, b!.content]).toEqual(['xy', 'z&']);
+  });
+});
+
 describe('shared empty arrays', () => {
   it('elements without attributes or children share a frozen empty array: a push throws rather than change other elements', () => {
     const r = scanChecked('<r><a/><b/></r>');
