@@ -161,21 +161,25 @@ export function detect(root: JElement, catalog: Catalog, file: string, expect?: 
   const name = parseTestName(file);
   const { local, ns } = root;
   let d: Detection;
-  if (local === 'ClinicalDocument' && ns === NS.hl7) d = detectDocument(root, catalog, name);
+  // the template a document's name gives, asked once: detection chooses with it, then checks the name against it
+  let byName: { template: DocumentTemplate | undefined } | undefined;
+  if (local === 'ClinicalDocument' && ns === NS.hl7) {
+    byName = { template: name ? templateForTestName(catalog, name) : undefined };
+    d = detectDocument(root, catalog, byName.template);
+  }
   else if (V3_ROOT.test(local) && ns === NS.hl7) d = detectMessage(root, catalog, name, expect);
   else d = { kind: 'unknown', candidates: [], findings: [] };
   if (name) d.name = name;
-  d.findings.push(...fileNameFindings(d, root, catalog, file));
+  d.findings.push(...fileNameFindings(d, root, catalog, file, byName));
   return d;
 }
 
-function detectDocument(root: JElement, catalog: Catalog, name: TestName | undefined): Detection {
+function detectDocument(root: JElement, catalog: Catalog, byName: DocumentTemplate | undefined): Detection {
   const tids = new Set(selectJ(root, 'hl7:templateId/@root').map(valueOfJ));
   const first = selectJ(root, 'hl7:code/@code')[0];
   const code = first === undefined ? undefined : valueOfJ(first);
   const byTid = catalog.documents.find((t) => tids.has(t.templateId));
   const byCode = code !== undefined ? catalog.documents.find((t) => (t.typeCode ?? t.code) === code) : undefined;
-  const byName = name ? templateForTestName(catalog, name) : undefined;
   let template: DocumentTemplate | undefined;
   if (byTid && byCode && byTid !== byCode) template = byName === byTid ? byTid : byCode;
   else template = byCode ?? byTid ?? byName;
@@ -233,7 +237,7 @@ function detectMessage(root: JElement, catalog: Catalog, name: TestName | undefi
   return d;
 }
 
-function fileNameFindings(d: Detection, root: JElement, catalog: Catalog, file: string): Finding[] {
+function fileNameFindings(d: Detection, root: JElement, catalog: Catalog, file: string, byName?: { template: DocumentTemplate | undefined }): Finding[] {
   const name = d.name;
   if (!name) return [];
   const base = baseNameOf(file);
@@ -246,7 +250,7 @@ function fileNameFindings(d: Detection, root: JElement, catalog: Catalog, file: 
       mismatch(`文件名表示共享文档（${name.prefix}），内容是 ${root.local}`);
       return out;
     }
-    const t = templateForTestName(catalog, name);
+    const t = byName !== undefined ? byName.template : templateForTestName(catalog, name);
     if (!t) mismatch(`目录中没有测试编号 ${name.prefix} 的文档`);
     else if (d.template && d.template !== t) mismatch(`文件名编号 ${name.prefix} 对应 ${t.code} ${t.title}，内容是 ${d.template.code} ${d.template.title}`);
   } else if (name.role === 'service') {
