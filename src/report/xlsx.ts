@@ -4,7 +4,7 @@
  * 结果, 说明), the performance table, the overall 结论 and the signature cells. A second
  * sheet lists every finding with clause, XPath and fix hint.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { areaText, caseContent, formatDate, resultText, severityText, t, verdictText } from './i18n.js';
 import { findingLines, type ReportInput } from './model.js';
 
@@ -21,7 +21,9 @@ const cell = (s: string | undefined): string => (s ?? '').replace(/[\u0000-\u000
 export async function renderXlsx(input: ReportInput): Promise<Buffer> {
   const { record: r, lang } = input;
   const s = t(lang);
-  const wb = new ExcelJS.Workbook();
+  // loaded on first use: exceljs is half a second of start-up for every command that never writes a workbook
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   wb.creator = `hutong ${r.tool.version}`;
   wb.created = new Date(r.finishedAt);
   const ws = wb.addWorksheet(RECORD_SHEET[lang], { pageSetup: { paperSize: 9, orientation: 'portrait', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
