@@ -299,6 +299,17 @@ describe('caches of the walk never change a verdict', () => {
     );
   });
 
+  it('white space proven blank once, then text of the same length', () => {
+    const r = `<xs:element name="r"><xs:complexType><xs:sequence><xs:element name="a" type="xs:string" maxOccurs="unbounded"/></xs:sequence></xs:complexType></xs:element>`;
+    differential(r, [
+      [`<r ${T}>\n  <a/>\n  <a/>\n</r>`, true],
+      [`<r ${T}>\n  <a/>\n x<a/>\n</r>`, false],
+      [`<r ${T}>\n  <a/>\t\r\n <a/>\n</r>`, true],
+      [`<r ${T}>\n  <a/>\n\u3000 <a/>\n</r>`, false],
+      [`<r ${T}>\n  <a/>\n  <a/>x</r>`, false],
+    ]);
+  });
+
   it('unprefixed xsi:type under different default namespaces', () => {
     differential(
       `<xs:complexType name="B"><xs:sequence><xs:element name="x" type="xs:string" minOccurs="0"/></xs:sequence></xs:complexType>
