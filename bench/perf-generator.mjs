@@ -43,7 +43,8 @@
 //  runnable process gets a fair share, so a generator that needs a core of its own (Node) loses
 //  more throughput to the contention than one that barely runs (wrk). For scale: our engine's own
 //  bookkeeping is ~1.5 µs per request (measured with a socket-less fake dispatcher); the rest of
-//  our cpu/req is undici's HTTP/1.1 client and Node's net stack.
+//  our cpu/req is the HTTP/1.1 client (src/perf/raw by default) and Node's net stack. Where it
+//  goes request by request: bench/perf-cpu.mjs (CPU µs per request, A/B against another build).
 import { execFile, fork } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
