@@ -6,16 +6,16 @@
  * changes under a running process); clearCatalogCache() is for tests and tools that rewrite them.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PROJECT_ROOT } from '../version.js';
 import { crossCheck, type CatalogParts, type Placed } from './crossref.js';
 import { CatalogError, type CatalogIssue, type CatalogWarning } from './errors.js';
 import { CATALOG_FILES, type CatalogKind, type FileRule } from './files.js';
-import { readCatalogFile, type ReadFile } from './read.js';
+import { parseCatalogFile, type ReadFile } from './read.js';
 import { schemaBytes, schemaIssues, schemaValidator } from './schema-check.js';
-import { knownValid, rememberValid, validationKey } from './valid-cache.js';
+import { cachedData, knownValid, rememberData, rememberValid, snapshotData, validationKey } from './valid-cache.js';
 import type { Catalog, DataElementDef, DatasetDef, DocumentTemplate, EntityDef, LevelCode, PlanDef, ServiceDef, ValueSetDef } from './types.js';
 
 export interface LoadedCatalog extends Catalog {
@@ -87,15 +87,20 @@ function load(root: string): LoadedCatalog {
   const parts: Record<CatalogKind, Placed<unknown>[]> = {
     datasets: [], dataElements: [], valueSets: [], documents: [], services: [], regionalServices: [], entities: [], plans: [],
   };
-  const read: { rule: FileRule; file: ReadFile }[] = [];
+  const raw: { rule: FileRule; rel: string; bytes: Buffer }[] = [];
   for (const rule of CATALOG_FILES) {
-    for (const rel of listFiles(root, rule, errors)) read.push({ rule, file: readCatalogFile(join(root, rel), rel) });
+    for (const rel of listFiles(root, rule, errors)) {
+      try {
+        raw.push({ rule, rel, bytes: readFileSync(join(root, rel)) });
+      } catch (err) {
+        errors.push({ file: rel, path: '', message: `unreadable: ${err instanceof Error ? err.message : String(err)}` });
+      }
+    }
   }
-  for (const { file } of read) if (file.issue) errors.push(file.issue);
 
-  // one hash over the data serves as the catalogue version and, with the schemas, as the validation-cache key
-  const files = read.map(({ file }) => file.rel).sort();
-  const bytes = new Map(read.map(({ file }) => [file.rel, file.bytes]));
+  // one hash over the data serves as the catalogue version and, with the schemas, as the cache key
+  const files = raw.map((f) => f.rel).sort();
+  const bytes = new Map(raw.map((f) => [f.rel, f.bytes]));
   const hash = createHash('sha256');
   for (const rel of files) hash.update(rel).update('\0').update(bytes.get(rel)!).update('\0');
   const dataDigest = hash.digest('hex');
@@ -104,6 +109,14 @@ function load(root: string): LoadedCatalog {
     ...schemaNames.map((name) => ({ name: `schemas/${name}`, bytes: schemaBytes(name) ?? new Uint8Array() })),
     { name: 'data', bytes: Buffer.from(dataDigest) },
   ]);
+  // these exact files passed before: their parsed data is kept, the YAML need not be read again
+  const cached = errors.length === 0 && knownValid(key) ? cachedData(key) : undefined;
+  const fromCache = cached !== undefined && raw.every((f) => Object.hasOwn(cached, f.rel));
+  const read: { rule: FileRule; file: ReadFile }[] = raw.map(({ rule, rel, bytes: b }) => ({
+    rule,
+    file: fromCache ? { rel, bytes: b, data: cached[rel] } : parseCatalogFile(rel, b),
+  }));
+  for (const { file } of read) if (file.issue) errors.push(file.issue);
   const skipSchemas = errors.length === 0 && knownValid(key);
 
   for (const { rule, file } of read) {
@@ -119,6 +132,8 @@ function load(root: string): LoadedCatalog {
     }
     parts[rule.kind].push(...place(rule.kind, file.rel, file.data));
   }
+  // serialized now, before the cross-file checks and the engines see the objects
+  const snapshot = fromCache || errors.length > 0 ? undefined : snapshotData(Object.fromEntries(read.map(({ file }) => [file.rel, file.data])));
   // cross-file checks only on files that passed their own: one broken file must not cascade
   if (errors.length === 0) {
     const x = crossCheck(parts as unknown as CatalogParts);
@@ -127,6 +142,7 @@ function load(root: string): LoadedCatalog {
   }
   if (errors.length > 0) throw new CatalogError(errors);
   if (!skipSchemas) rememberValid(key);
+  if (snapshot) rememberData(key, snapshot);
 
   const values = <T>(kind: CatalogKind) => parts[kind].map((p) => p.value as T);
   const documents = values<DocumentTemplate>('documents').sort((a, b) =>

@@ -110,7 +110,11 @@ export function jsonErrorIndex(text: string): number {
 }
 
 export function readCatalogFile(abs: string, rel: string): ReadFile {
-  const bytes = readFileSync(abs);
+  return parseCatalogFile(rel, readFileSync(abs));
+}
+
+/** The data of a catalogue file read as `bytes` (YAML or JSON by its name), or a located syntax error. */
+export function parseCatalogFile(rel: string, bytes: Buffer): ReadFile {
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   if (rel.endsWith('.yaml') || rel.endsWith('.yml')) {
     const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });

@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { deserialize, serialize } from 'node:v8';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import fc from 'fast-check';
@@ -193,5 +194,77 @@ describe('jsonErrorIndex (locates syntax errors JSON.parse does not place)', () 
     expect(jsonErrorIndex('{"a": }')).toBe(6);
     expect(jsonErrorIndex('[1, 2,]')).toBe(6);
     expect(jsonErrorIndex('{"a": 1} x')).toBe(9);
+  });
+});
+
+describe('the parsed-data cache (start-up without parsing the YAML again)', () => {
+  const DIR = join(PROJECT_ROOT, 'node_modules', '.cache', 'hutong-catalog');
+  const PLAN = 'scenarios/plans/hospital-3.yaml';
+
+  /** The cache file whose data has `title` for the plan (a unique title makes a unique key). */
+  function dataFileWith(title: string): string {
+    for (const n of readdirSync(DIR).filter((x) => x.endsWith('.data'))) {
+      const data = deserialize(readFileSync(join(DIR, n))) as Record<string, { title?: string }>;
+      if (data[PLAN]?.title === title) return join(DIR, n);
+    }
+    throw new Error(`no cached data with plan title ${title}`);
+  }
+
+  const titleOf = (root: string) => loadCatalog(root).plans.find((p) => p.id === 'hospital-3')!.title;
+
+  it('a second load of the same bytes takes its data from the cache; a changed file is parsed afresh', () => {
+    const root = copyCatalog();
+    const mark = `医院 三级 ${process.pid}-${Date.now()}`;
+    editYaml(root, PLAN, (d) => { d.title = mark; });
+    const first = loadCatalog(root);
+    expect(first.plans.find((p) => p.id === 'hospital-3')!.title).toBe(mark);
+    // the cache is what the next process reads: change it under the same key, and the load shows it
+    const file = dataFileWith(mark);
+    const data = deserialize(readFileSync(file)) as Record<string, { title: string }>;
+    data[PLAN]!.title = 'from the cache';
+    writeFileSync(file, serialize(data));
+    clearCatalogCache();
+    const second = loadCatalog(root);
+    expect(second.plans.find((p) => p.id === 'hospital-3')!.title).toBe('from the cache');
+    expect(second.version).toBe(first.version);
+    expect(second.documents.length).toBe(first.documents.length);
+    // HUTONG_CATALOG_CACHE=0 reads the files themselves
+    process.env['HUTONG_CATALOG_CACHE'] = '0';
+    try {
+      clearCatalogCache();
+      expect(titleOf(root)).toBe(mark);
+    } finally {
+      delete process.env['HUTONG_CATALOG_CACHE'];
+    }
+    // another byte in the file: another key, the YAML parsed again
+    editYaml(root, PLAN, (d) => { d.title = `${mark} 改`; });
+    clearCatalogCache();
+    expect(titleOf(root)).toBe(`${mark} 改`);
+  });
+
+  it('a damaged cache file is a miss, not an error', () => {
+    const root = copyCatalog();
+    const mark = `医院 三级 damaged ${process.pid}-${Date.now()}`;
+    editYaml(root, PLAN, (d) => { d.title = mark; });
+    loadCatalog(root);
+    writeFileSync(dataFileWith(mark), Buffer.from('not a v8 serialization'));
+    clearCatalogCache();
+    expect(titleOf(root)).toBe(mark);
+  });
+
+  it('a cached load equals a parsed one, object for object', () => {
+    loadCatalog();
+    clearCatalogCache();
+    const cached = loadCatalog();
+    process.env['HUTONG_CATALOG_CACHE'] = '0';
+    try {
+      clearCatalogCache();
+      const parsed = loadCatalog();
+      const plain = (c: typeof parsed) => ({ ...c, root: '', loadMs: 0, dataElements: [...c.dataElements], valueSets: [...c.valueSets], entities: [...c.entities] });
+      expect(plain(cached)).toEqual(plain(parsed));
+    } finally {
+      delete process.env['HUTONG_CATALOG_CACHE'];
+      clearCatalogCache();
+    }
   });
 });
