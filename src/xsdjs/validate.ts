@@ -318,20 +318,6 @@ function fail(reason: string, el: JElement): false {
   return false;
 }
 
-/**
- * The text chunks of the tree. JElement keeps them private (the walk only reads them): a
- * DocumentText holder `text.list` shared by the document's elements (since 113fa49), before
- * that a `chunks` array. Anything else: undefined, and text in element-only content is "not
- * sure" (slow, never unsound; the differential tests, which need every sample accepted, fail).
- */
-function chunksOf(el: JElement): readonly string[] | undefined {
-  const e = el as unknown as { text?: { list?: unknown }; chunks?: unknown };
-  const list = e.text?.list;
-  if (Array.isArray(list)) return list as string[];
-  const c = e.chunks;
-  return Array.isArray(c) ? (c as string[]) : undefined;
-}
-
 const NOT_BLANK = /[^ \t\n\r]/;
 
 /**
@@ -362,8 +348,8 @@ let cdataPossible = true;
 /** Character children of el (not of its children) are all white space (and not CDATA). */
 function ownTextBlank(el: JElement): boolean {
   if (el.textEnd === el.textStart) return true;
-  const ch = chunksOf(el);
-  if (ch === undefined) return false;
+  // JElement.chunks: the document's text chunks, public since a824f0e (xsdjs read a private field before)
+  const ch = el.chunks;
   let pos = el.textStart;
   const children = el.children;
   for (let k = 0; k < children.length; k++) {

@@ -54,10 +54,7 @@ export interface MNode {
 /** The tree of a text as MNodes, text between children kept exactly (white space included). */
 export function toNodes(text: string): MNode {
   const root = scanTree(text);
-  // JElement's private text storage: a shared DocumentText `text.list` (since 113fa49), before that `chunks`
-  const priv = root as unknown as { text?: { list?: string[] }; chunks?: string[] };
-  const chunks = priv.text?.list ?? priv.chunks;
-  if (!Array.isArray(chunks)) throw new Error('JElement text chunks not found (src/xml/jstree.ts changed its storage)');
+  const chunks = root.chunks;
   const prefixOf = (scope: ReadonlyMap<string, string>, ns: string): string | undefined => {
     for (const [p, u] of scope) if (u === ns) return p;
     return undefined;
