@@ -1,4 +1,6 @@
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { COMMANDS, commandsFor } from '../src/cli/commands/index.js';
 import { main } from '../src/cli/main.js';
 
 describe('cli', () => {
@@ -22,5 +24,18 @@ describe('cli', () => {
     } finally {
       process.stderr.write = write;
     }
+  });
+
+  it('loads the module of the command it runs only; help, version and mistakes load every command', async () => {
+    const names = async (args: string[]) => {
+      const program = new Command('hutong');
+      for (const register of await commandsFor(args)) register(program, () => {});
+      return program.commands.map((c) => c.name());
+    };
+    expect(await names(['validate', 'a.xml', '--json'])).toEqual(['validate']);
+    expect(await names(['perf', '--plan', 'hospital-5a'])).toEqual(['perf']);
+    const all = Object.keys(COMMANDS);
+    expect(all).toHaveLength(10);
+    for (const args of [[], ['--help'], ['-V'], ['no-such-command'], ['help', 'run']]) expect(await names(args)).toEqual(all);
   });
 });

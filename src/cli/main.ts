@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { TOOL_VERSION } from '../version.js';
-import { commands } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 
 /** Exit codes shared by every command (README documents them). */
 export const EXIT = { ok: 0, fail: 1, usage: 2, invalid: 3 } as const;
@@ -13,7 +13,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError();
   let exitCode: number = EXIT.ok;
   const setExit = (code: number) => { exitCode = Math.max(exitCode, code); };
-  for (const register of commands) register(program, setExit);
+  for (const register of await commandsFor(argv.slice(2))) register(program, setExit);
   try {
     await program.parseAsync(argv);
   } catch (err) {
