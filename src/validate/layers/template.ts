@@ -394,12 +394,22 @@ function clip(s: string): string {
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
 }
 
+/** Whether `qname` from `start` on is exactly `local`. */
+function localIs(qname: string, start: number, local: string): boolean {
+  return qname.length - start === local.length && qname.startsWith(local, start);
+}
+
 function dataType(valueEl: JElement, e: EntryTemplate, f: Findings, clause: string): void {
   const expected = XSI_TYPE[e.dataType] ?? e.dataType;
   let actual: string | undefined;
   for (const a of valueEl.attrs) if (a.local === 'type' && a.ns === NS.xsi) actual = a.value;
-  const local = actual?.includes(':') ? actual.slice(actual.indexOf(':') + 1) : actual;
-  if (local === expected || (COMPATIBLE[expected]?.includes(local ?? '') ?? false)) return;
+  if (actual !== undefined) {
+    // the local part of the QName (after the colon), compared in place: no string cut per value
+    const start = actual.indexOf(':') + 1;
+    if (localIs(actual, start, expected)) return;
+    const compatible = COMPATIBLE[expected];
+    if (compatible !== undefined) for (const x of compatible) if (localIs(actual, start, x)) return;
+  }
   f.add('HT-TPL-DATATYPE', { name: e.name, de: e.de, expected, actual: actual ?? '（缺少 xsi:type）', clause }, valueEl, { paramsEn: { actual: actual ?? '(no xsi:type)' } });
 }
 
