@@ -114,10 +114,6 @@ export class PathPlan {
   private readonly ends: boolean[] = [];
   // by the compiled steps' prefix ids: equal ids are equal prefixes (names, namespaces, predicates, literals)
   private readonly byPrefix = new Map<number, number>();
-  /** per node + 1 (0: the context): the nodes of its child steps */
-  private readonly kids: number[][] = [[]];
-  /** per node + 1: its child steps by local name, when it has many (see PlanRun.at); made on first use */
-  private readonly groups: (Map<string, number[]> | null | undefined)[] = [undefined];
 
   get size(): number {
     return this.steps.length;
@@ -134,10 +130,6 @@ export class PathPlan {
         this.parents.push(node);
         this.inner.push(false);
         this.ends.push(false);
-        this.kids.push([]);
-        this.groups.push(undefined);
-        this.kids[node + 1]!.push(k);
-        this.groups[node + 1] = undefined;
         this.byPrefix.set(s.prefixId, k);
       }
       node = k;
@@ -161,42 +153,7 @@ export class PathPlan {
   isInner(k: number): boolean {
     return this.inner[k]!;
   }
-
-  kidsOf(parent: number): readonly number[] {
-    return this.kids[parent + 1]!;
-  }
-
-  /**
-   * The child steps of a node (-1: the context) by local name, when there are at least
-   * GROUPED of them (null otherwise). The names are the catalogue's strings; a tree's name finds
-   * its steps by value.
-   */
-  groupOf(parent: number): Map<string, number[]> | null {
-    let g = this.groups[parent + 1];
-    if (g === undefined) {
-      const kids = this.kids[parent + 1]!;
-      if (kids.length < GROUPED) g = null;
-      else {
-        g = new Map();
-        for (const k of kids) {
-          const local = this.steps[k]!.local;
-          const list = g.get(local);
-          if (list === undefined) g.set(local, [k]);
-          else list.push(k);
-        }
-      }
-      this.groups[parent + 1] = g;
-    }
-    return g;
-  }
 }
-
-/**
- * From this many child steps of one node on, they are evaluated together: one pass over the
- * node's elements' children, each child's name looked up once, instead of a pass per step
- * (a document root has some 30 children, its header paths a dozen first steps).
- */
-const GROUPED = 3;
 
 /** A plan evaluated on one context element: each node's elements computed once, when first asked for. */
 export class PlanRun {
@@ -212,39 +169,11 @@ export class PlanRun {
     if (k < 0) return this.top;
     let v = this.nodes[k];
     if (v === undefined) {
-      const plan = this.plan;
-      const parent = plan.parent(k);
-      const from = this.at(parent);
-      const group = from.length === 0 ? null : plan.groupOf(parent);
-      if (group === null) {
-        v = from.length === 0 ? from : stepInto(from, plan.step(k), []);
-        this.nodes[k] = v;
-      } else {
-        this.fillKids(parent, from, group);
-        v = this.nodes[k]!;
-      }
+      const from = this.at(this.plan.parent(k));
+      v = from.length === 0 ? from : stepInto(from, this.plan.step(k), []);
+      this.nodes[k] = v;
     }
     return v;
-  }
-
-  /** Every child step of `parent` at once, in one pass over its elements' children (same nodes, same order as a stepInto each). */
-  private fillKids(parent: number, from: readonly JElement[], group: Map<string, number[]>): void {
-    const plan = this.plan;
-    const nodes = this.nodes;
-    for (const j of plan.kidsOf(parent)) nodes[j] = [];
-    for (let i = 0; i < from.length; i++) {
-      const cs = from[i]!.children;
-      for (let c = 0; c < cs.length; c++) {
-        const el = cs[c]!;
-        const js = group.get(el.local);
-        if (js === undefined) continue;
-        for (let q = 0; q < js.length; q++) {
-          const j = js[q]!;
-          const s = plan.step(j);
-          if (el.ns === s.ns && (s.predicates.length === 0 || passes(el, s.predicates))) nodes[j]!.push(el);
-        }
-      }
-    }
   }
 
   /** The nodes a planned path selects, in document order, in an array of the caller's own. */
