@@ -14,7 +14,6 @@
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
-import { getSystemErrorName } from 'node:util';
 import { ResponseParser } from './parser.js';
 import type { ParserLimits, ParserSink } from './parser.js';
 import type { RequestBytes } from './request.js';
@@ -27,59 +26,7 @@ const DEFAULT_KEEP_ALIVE_MS = 4000;
 const KEEP_ALIVE_MARGIN_MS = 1000;
 /** one read's worth: a typical answer under load fits in one */
 const READ_BUFFER_BYTES = 16 * 1024;
-/**
- * Body copies (plain TCP) are cut from slabs of this size; a body above an eighth of it gets its
- * own buffer. A slab lives as long as any body cut from it (the checker may keep one): bounded by
- * the bodies kept, as with Node's pool.
- */
-const SLAB_BYTES = 64 * 1024;
 
-/**
- * Plain-TCP requests are written straight to the socket's handle (libuv's try-write, the very
- * call net.Socket ends in) instead of through the Writable stream: the stream's bookkeeping, its
- * write request object and the nextTick that completes every write cost about as much CPU per
- * request as the parser (measured with --cpu-prof, bench/perf-cpu.mjs). It needs Node's
- * stream_wrap binding (process.binding, Node 20): anything missing or unexpected, or
- * HUTONG_PERF_STREAM_WRITES=1, and every write goes through socket.write as before. TLS always
- * does. A write the kernel did not take at once is finished by libuv (the handle keeps the
- * bytes), as with socket.write.
- */
-interface WriteReq {
-  oncomplete: (status: number) => void;
-}
-interface StreamWrap {
-  WriteWrap: new () => WriteReq;
-  streamBaseState: Int32Array;
-  kLastWriteWasAsync: number;
-}
-interface DirectHandle {
-  writeBuffer(req: WriteReq, b: Uint8Array): number;
-}
-/** a direct write's request object keeps the bytes it writes alive while libuv finishes it */
-interface PendingWrite extends WriteReq {
-  buffer?: Buffer;
-}
-/** each connection's write buffer (direct writes); a request that might not fit is written from its own copy */
-const WRITE_BUFFER_BYTES = 64 * 1024;
-
-function loadStreamWrap(): StreamWrap | undefined {
-  if (process.env['HUTONG_PERF_STREAM_WRITES'] === '1') return undefined;
-  // process.binding warns under --pending-deprecation: then we do without
-  if (process.execArgv.includes('--pending-deprecation') || process.env['NODE_PENDING_DEPRECATION'] === '1') return undefined;
-  try {
-    const binding = (process as unknown as { binding?: (name: string) => unknown }).binding;
-    if (typeof binding !== 'function') return undefined;
-    const b = binding.call(process, 'stream_wrap') as Partial<StreamWrap>;
-    if (typeof b.WriteWrap !== 'function' || !(b.streamBaseState instanceof Int32Array) || typeof b.kLastWriteWasAsync !== 'number') return undefined;
-    return b as StreamWrap;
-  } catch {
-    return undefined;
-  }
-}
-
-const STREAM_WRAP = loadStreamWrap();
-/** requests on plain TCP are written straight to the handle (false: through socket.write) */
-export const DIRECT_WRITES = STREAM_WRAP !== undefined;
 
 export interface Endpoint {
   host: string;
@@ -135,17 +82,9 @@ export class Connection implements ParserSink {
   private idleLimitMs = DEFAULT_KEEP_ALIVE_MS;
   /** when the current read arrived (ms): one clock read per read serves its deadlines */
   private readAt = 0;
-  /** plain TCP with direct writes: the socket's handle, and a write request object to reuse */
-  private handle: DirectHandle | undefined;
-  private writeReq: PendingWrite | undefined;
-  private writeBuf: Buffer | undefined;
-  /** the last view of writeBuf written (requests of a stage often have the same length: one view serves them) */
-  private writeView: Buffer | undefined;
-  /** the last view of readBuffer handed to the parser (same reason; it never leaves this connection) */
+  /** the last view of readBuffer handed to the parser (answers of a stage often have the same
+   * length: one view serves them; it never leaves this connection) */
   private readView: Buffer | undefined;
-  /** body copies come from this slab (one allocation per many responses instead of Node's 8 KiB pool) */
-  private slab: Buffer | undefined;
-  private slabUsed = 0;
 
   constructor(
     private readonly endpoint: Endpoint,
@@ -236,10 +175,6 @@ export class Connection implements ParserSink {
       if (this.socket !== socket || this.dead) return;
       this.connected = true;
       this.wait = Wait.None;
-      if (STREAM_WRAP && !ep.tls) {
-        const h = (socket as unknown as { _handle?: Partial<DirectHandle> | null })._handle;
-        if (h && typeof h.writeBuffer === 'function') this.handle = h as DirectHandle;
-      }
       const req = this.current;
       if (req) this.write(req, now());
     });
@@ -265,8 +200,7 @@ export class Connection implements ParserSink {
     this.arm(Wait.Head, req.headersTimeoutMs, t);
     const socket = this.socket!;
     const b = req.bytes;
-    if (this.handle) this.writeDirect(this.handle, b);
-    else if (typeof b === 'string') socket.write(b);
+    if (typeof b === 'string') socket.write(b);
     else if (typeof b[1] === 'string') socket.write(b[0] + b[1]);
     else {
       socket.cork();
@@ -275,50 +209,6 @@ export class Connection implements ParserSink {
       socket.uncork();
     }
   }
-
-  /** The request's bytes encoded into the connection's write buffer, then one write of them to the handle. */
-  private writeDirect(handle: DirectHandle, b: RequestBytes): void {
-    const sw = STREAM_WRAP!;
-    const head = typeof b === 'string' ? b : b[0];
-    const body = typeof b === 'string' ? undefined : b[1];
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit
-    const room = head.length * 3 + (body === undefined ? 0 : typeof body === 'string' ? body.length * 3 : body.byteLength);
-    let buf: Buffer;
-    if (room <= WRITE_BUFFER_BYTES) buf = this.writeBuf ??= Buffer.allocUnsafeSlow(WRITE_BUFFER_BYTES);
-    else buf = Buffer.allocUnsafeSlow(room);
-    let n = buf.write(head, 0, 'utf8');
-    if (typeof body === 'string') n += buf.write(body, n, 'utf8');
-    else if (body !== undefined) {
-      buf.set(body, n);
-      n += body.byteLength;
-    }
-    let req = this.writeReq;
-    if (req === undefined) {
-      req = new sw.WriteWrap();
-      req.oncomplete = this.onWriteDone;
-    }
-    let view = this.writeView;
-    if (view === undefined || view.buffer !== buf.buffer || view.length !== n) view = this.writeView = buf.subarray(0, n);
-    const err = handle.writeBuffer(req, view);
-    if (err !== 0) {
-      this.destroy(coded(`write failed: ${getSystemErrorName(err)}`, getSystemErrorName(err)));
-      return;
-    }
-    if (sw.streamBaseState[sw.kLastWriteWasAsync] === 0) {
-      // the kernel took it all: buffer and request object carry the next write
-      this.writeReq = req;
-      return;
-    }
-    // libuv writes the rest later from these bytes: they must stay as they are until it is done
-    req.buffer = buf;
-    this.writeReq = undefined;
-    if (buf === this.writeBuf) this.writeBuf = undefined;
-  }
-
-  /** an asynchronous direct write ended (status < 0: it failed) */
-  private readonly onWriteDone = (status: number): void => {
-    if (status < 0 && !this.dead) this.destroy(coded(`write failed: ${getSystemErrorName(status)}`, getSystemErrorName(status)));
-  };
 
   private onData(chunk: Buffer): void {
     const req = this.current;
@@ -386,19 +276,10 @@ export class Connection implements ParserSink {
     const req = this.current;
     if (!req) return;
     if (this.readBuffer) {
-      // copied straight out of the shared read buffer (no view made first), into the slab
-      const len = end - start;
-      let copy: Buffer;
-      if (len > SLAB_BYTES / 8) copy = Buffer.allocUnsafe(len);
-      else {
-        if (this.slab === undefined || this.slabUsed + len > SLAB_BYTES) {
-          this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
-          this.slabUsed = 0;
-        }
-        copy = this.slab.subarray(this.slabUsed, this.slabUsed + len);
-        // 8-byte aligned, as Node's own pool
-        this.slabUsed += (len + 7) & ~7;
-      }
+      // copied straight out of the shared read buffer (no view made first). Node's pool, not a
+      // slab of our own per connection: 32 connections' slabs walked through more cache and
+      // measured ~7 % more CPU per request (bench/perf-cpu.mjs --base)
+      const copy = Buffer.allocUnsafe(end - start);
       chunk.copy(copy, 0, start, end);
       req.data(copy);
     } else req.data(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));

@@ -95,12 +95,7 @@ export function requestHead(method: string, path: string, host: string, headers:
   return head + '\r\n';
 }
 
-/**
- * A request without a body as its head, or head and body (a string body is UTF-8). They stay
- * apart so that the connection encodes both straight into its write buffer: joined, V8 would
- * copy them into one more string first (a kilobyte per SOAP request, most of the generator's
- * garbage).
- */
+/** A request without a body as its head, or head and body (a string body is UTF-8; the connection joins them for one write). */
 export type RequestBytes = string | [head: string, body: string | Uint8Array];
 
 export function requestBytes(method: string, path: string, host: string, headers: HeaderInput, body: string | Uint8Array | null | undefined): RequestBytes {
