@@ -263,7 +263,8 @@ export function compilePath(path: string): CompiledPath {
   return c;
 }
 
-function attrNamed(el: JElement, a: Name): JAttr | undefined {
+/** The attribute of `el` with a compiled name (a path's final @attribute). */
+export function attrNamed(el: JElement, a: Name): JAttr | undefined {
   const as = el.attrs;
   for (let i = 0; i < as.length; i++) {
     const x = as[i]!;
@@ -284,7 +285,8 @@ function relMatches(el: JElement, steps: readonly Name[], i: number, a: Name | u
   return false;
 }
 
-function passes(el: JElement, preds: readonly CompiledPredicate[]): boolean {
+/** Whether `el` satisfies every predicate of a compiled step. */
+export function passesPredicates(el: JElement, preds: readonly CompiledPredicate[]): boolean {
   for (let i = 0; i < preds.length; i++) {
     const pr = preds[i]!;
     if (!relMatches(el, pr.steps, 0, pr.attribute, pr.value)) return false;
@@ -293,7 +295,7 @@ function passes(el: JElement, preds: readonly CompiledPredicate[]): boolean {
 }
 
 /** Children of every context (in order) that a step selects, appended to `out`. */
-function stepInto(from: readonly JElement[], s: CompiledStep, out: JElement[]): JElement[] {
+export function stepInto(from: readonly JElement[], s: CompiledStep, out: JElement[]): JElement[] {
   const local = s.local;
   // after the first match, the tree's own string for the namespace: its siblings share that very
   // string, so the comparison is by identity (same result: === compares content)
@@ -305,7 +307,7 @@ function stepInto(from: readonly JElement[], s: CompiledStep, out: JElement[]): 
       const c = cs[k]!;
       if (c.local !== local || c.ns !== ns) continue;
       ns = c.ns;
-      if (preds.length === 0 || passes(c, preds)) out.push(c);
+      if (preds.length === 0 || passesPredicates(c, preds)) out.push(c);
     }
   }
   return out;

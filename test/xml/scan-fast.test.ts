@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { scanTree, treeFromDom } from '../../src/xml/jstree.js';
-import { parseXmlText, XmlInputError } from '../../src/xml/parse.js';
+import { scanTree } from '../../src/xml/jstree.js';
 import { NameTrie } from '../../src/xml/intern.js';
 import { internedNames, scanChecked } from '../../src/xml/wellformed.js';
 import { sample, template } from '../validate/helpers.js';
-import { flat, type Flat } from './tree-flat.js';
+import { flat, libxml, sound } from './tree-flat.js';
 
 /*
  * The scanner's speed mechanisms, each against libxml2's tree (as wellformed.test.ts): the name
@@ -12,31 +11,6 @@ import { flat, type Flat } from './tree-flat.js';
  * read (every place an LF can stand), the reused code-unit buffer (never reads what a longer
  * document left behind), the shared frozen empty arrays.
  */
-
-function libxml(text: string): Flat[] | undefined {
-  let parsed: ReturnType<typeof parseXmlText>;
-  try {
-    parsed = parseXmlText(text);
-  } catch (err) {
-    if (err instanceof XmlInputError) return undefined;
-    throw err;
-  }
-  try {
-    return flat(treeFromDom(parsed.doc));
-  } finally {
-    parsed.doc.dispose();
-  }
-}
-
-/** ok:true ⇒ libxml2 accepts and builds the same tree; returns whether the scanner vouched. */
-function sound(text: string, name = ''): boolean {
-  const r = scanChecked(text);
-  if (!r.ok) return false;
-  const lib = libxml(text);
-  expect(lib, `${name}: scanChecked ok but libxml2 refuses`).toBeDefined();
-  expect(flat(r.root), name).toEqual(lib);
-  return true;
-}
 
 describe('element lines: LFs counted wherever they are read', () => {
   const cases: [string, string][] = [

@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { buildAck } from '../../src/samples/message.js';
 import { resolveBinding, wrapRequest, writeResponse } from '../../src/transport/index.js';
 import { scanTree, treeFromDom } from '../../src/xml/jstree.js';
-import { decodeXmlBytes, parseXmlText, XmlInputError } from '../../src/xml/parse.js';
+import { decodeXmlBytes, parseXmlText } from '../../src/xml/parse.js';
 import { scanChecked } from '../../src/xml/wellformed.js';
 import { apply, edit, FUZZ, NASTY } from '../fuzz/mutate.js';
 import { catalog, request, response, sample, template } from '../validate/helpers.js';
-import { flat, type Flat } from './tree-flat.js';
+import { flat, libxml, sound } from './tree-flat.js';
 
 /*
  * scanChecked is the fast path's only well-formedness proof, so its soundness is tested
@@ -20,32 +20,6 @@ import { flat, type Flat } from './tree-flat.js';
  * Then every rejection class has its own case: ok:false, and libxml2 rejects too where the
  * text is really malformed.
  */
-
-/** libxml2's tree of the text, or undefined when libxml2 refuses it. */
-function libxml(text: string): Flat[] | undefined {
-  let parsed: ReturnType<typeof parseXmlText>;
-  try {
-    parsed = parseXmlText(text);
-  } catch (err) {
-    if (err instanceof XmlInputError) return undefined;
-    throw err;
-  }
-  try {
-    return flat(treeFromDom(parsed.doc));
-  } finally {
-    parsed.doc.dispose();
-  }
-}
-
-/** The soundness property on one text; returns whether the scanner vouched for it. */
-function sound(text: string, name = ''): boolean {
-  const r = scanChecked(text);
-  if (!r.ok) return false;
-  const lib = libxml(text);
-  expect(lib, `${name}: scanChecked ok but libxml2 refuses`).toBeDefined();
-  expect(flat(r.root), name).toEqual(lib);
-  return true;
-}
 
 function samples(): { name: string; text: string }[] {
   const out: { name: string; text: string }[] = [];

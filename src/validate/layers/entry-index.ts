@@ -76,7 +76,7 @@ export class SectionEntries {
     let m = this.byName.get(code);
     if (m === undefined) {
       m = new Map();
-      for (let i = 0; i < list.length; i++) addDisplayNames(list[i]!, m);
+      for (let i = 0; i < list.length; i++) addByObservationCode(list[i]!, 'displayName', m);
       this.byName.set(code, m);
     }
     return m;
@@ -89,22 +89,7 @@ export class SectionEntries {
     const cs = this.section.children;
     for (let i = 0; i < cs.length; i++) {
       const entry = cs[i]!;
-      if (entry.local !== 'entry' || entry.ns !== hl7) continue;
-      const os = entry.children;
-      for (let j = 0; j < os.length; j++) {
-        const obs = os[j]!;
-        if (obs.local !== 'observation' || obs.ns !== hl7) continue;
-        const ks = obs.children;
-        for (let k = 0; k < ks.length; k++) {
-          const code = ks[k]!;
-          if (code.local !== 'code' || code.ns !== hl7) continue;
-          const c = plainAttr(code, 'code');
-          if (c === undefined) continue;
-          const list = byCode.get(c);
-          if (list === undefined) byCode.set(c, [entry]);
-          else if (list[list.length - 1] !== entry) list.push(entry);
-        }
-      }
+      if (entry.local === 'entry' && entry.ns === hl7) addByObservationCode(entry, 'code', byCode);
     }
     return byCode;
   }
@@ -120,8 +105,8 @@ function plainAttr(el: JElement, local: string): string | undefined {
   return undefined;
 }
 
-/** The entry under the @displayName of each of its hl7:observation/hl7:code elements that has one. */
-function addDisplayNames(entry: JElement, m: Map<string, JElement[]>): void {
+/** The entry under the value of `attr` (code, displayName) of each of its hl7:observation/hl7:code elements that has one. */
+function addByObservationCode(entry: JElement, attr: string, m: Map<string, JElement[]>): void {
   const hl7 = NS.hl7;
   const os = entry.children;
   for (let j = 0; j < os.length; j++) {
@@ -131,10 +116,10 @@ function addDisplayNames(entry: JElement, m: Map<string, JElement[]>): void {
     for (let k = 0; k < ks.length; k++) {
       const code = ks[k]!;
       if (code.local !== 'code' || code.ns !== hl7) continue;
-      const name = plainAttr(code, 'displayName');
-      if (name === undefined) continue;
-      const list = m.get(name);
-      if (list === undefined) m.set(name, [entry]);
+      const v = plainAttr(code, attr);
+      if (v === undefined) continue;
+      const list = m.get(v);
+      if (list === undefined) m.set(v, [entry]);
       else if (list[list.length - 1] !== entry) list.push(entry);
     }
   }

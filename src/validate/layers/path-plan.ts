@@ -1,4 +1,4 @@
-import type { CompiledPath, JAttr, JElement, JSelected } from '../../xml/jstree.js';
+import { attrNamed, passesPredicates, stepInto, type CompiledPath, type JAttr, type JElement, type JSelected } from '../../xml/jstree.js';
 
 /**
  * Evaluating a fixed list of catalogue paths (a template's header entries, one section
@@ -9,58 +9,13 @@ import type { CompiledPath, JAttr, JElement, JSelected } from '../../xml/jstree.
  * jstree's PathSelector does for such a list, without a per-document map of prefixes nor a
  * search for the longest one: the prefix of every path is known when the plan is made.
  *
- * Same nodes in the same order as selectCompiled (src/xml/jstree.ts), whose evaluation this
- * repeats on the tree's public fields: child steps with name, namespace and predicates
+ * Same nodes in the same order as selectCompiled (src/xml/jstree.ts), whose step, predicate and
+ * attribute functions it uses: child steps with name, namespace and predicates
  * (test/validate/compiled-paths.test.ts compares the two on every catalogue path).
  */
 
 type Step = CompiledPath['steps'][number];
 type Name = NonNullable<CompiledPath['attribute']>;
-type Predicate = Step['predicates'][number];
-
-export function attrNamed(el: JElement, a: Name): JAttr | undefined {
-  const as = el.attrs;
-  for (let i = 0; i < as.length; i++) {
-    const x = as[i]!;
-    if (x.local === a.local && x.ns === a.ns) return x;
-  }
-  return undefined;
-}
-
-/** Whether some node the predicate's relative path selects from `el` has the literal as value. */
-function relMatches(el: JElement, steps: readonly Name[], i: number, a: Name | undefined, value: string): boolean {
-  if (i === steps.length) return a ? attrNamed(el, a)?.value === value : el.content === value;
-  const s = steps[i]!;
-  const cs = el.children;
-  for (let k = 0; k < cs.length; k++) {
-    const c = cs[k]!;
-    if (c.local === s.local && c.ns === s.ns && relMatches(c, steps, i + 1, a, value)) return true;
-  }
-  return false;
-}
-
-function passes(el: JElement, preds: readonly Predicate[]): boolean {
-  for (let i = 0; i < preds.length; i++) {
-    const pr = preds[i]!;
-    if (!relMatches(el, pr.steps, 0, pr.attribute, pr.value)) return false;
-  }
-  return true;
-}
-
-/** Children of every context (in order) that a step selects, appended to `out`. */
-function stepInto(from: readonly JElement[], s: Step, out: JElement[]): JElement[] {
-  const local = s.local;
-  const ns = s.ns;
-  const preds = s.predicates;
-  for (let j = 0; j < from.length; j++) {
-    const cs = from[j]!.children;
-    for (let k = 0; k < cs.length; k++) {
-      const c = cs[k]!;
-      if (c.local === local && c.ns === ns && (preds.length === 0 || passes(c, preds))) out.push(c);
-    }
-  }
-  return out;
-}
 
 /**
  * What `p` selects from `el`, appended to `out`: depth first, which for child steps is document
@@ -89,7 +44,7 @@ function walk(el: JElement, steps: readonly Step[], i: number, a: Name | undefin
   const cs = el.children;
   for (let k = 0; k < cs.length; k++) {
     const c = cs[k]!;
-    if (c.local !== local || c.ns !== ns || (preds.length > 0 && !passes(c, preds))) continue;
+    if (c.local !== local || c.ns !== ns || (preds.length > 0 && !passesPredicates(c, preds))) continue;
     if (!last) walk(c, steps, i + 1, a, out);
     else if (!a) out.push(c);
     else {
