@@ -18,6 +18,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { helloFactory as helloRequest, okChecker, soapChecker, soapFactory as soapRequest } from './_load-requests.mjs';
 import { procCpu } from './_proc.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -45,39 +46,14 @@ const child = fork(join(here, 'perf-server.mjs'), { stdio: ['ignore', 'inherit',
 const port = await new Promise((resolve) => child.once('message', (m) => resolve(m.port)));
 const origin = `http://127.0.0.1:${port}`;
 
-// the same requests and checks as bench/perf-generator.mjs
-const SOAP_BODY =
-  '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>' +
-  '<HIPMessageServer xmlns="urn:hl7-org:v3"><action>PatientInfoQuery</action><message><![CDATA[' +
-  '<PRPA_IN201305UV02 xmlns="urn:hl7-org:v3"><id root="2.16.156.10011.2.5.1.1" extension="BENCH-0000000001"/>' +
-  '<creationTime value="20240101120000"/><interactionId root="2.16.840.1.113883.1.6" extension="PRPA_IN201305UV02"/>' +
-  '<controlActProcess classCode="CACT" moodCode="EVN"><queryByParameter><queryId extension="Q-0000000001"/>' +
-  '<parameterList><id><value extension="SYNTH-000001"/></id></parameterList></queryByParameter></controlActProcess>' +
-  '</PRPA_IN201305UV02>]]></message></HIPMessageServer></soap:Body></soap:Envelope>';
-const [SOAP_A, SOAP_REST] = SOAP_BODY.split('BENCH-0000000001');
-const [SOAP_B, SOAP_C] = SOAP_REST.split('Q-0000000001');
-const SOAP_HEADERS = { 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:hl7-org:v3/HIPMessageServer"' };
+// the same requests and checks as bench/perf-generator.mjs, counted as the factory builds them
 let built = 0;
-const helloFactory = ({ seq }) => {
+const counted = (make) => (ctx) => {
   built++;
-  return { method: 'GET', path: '/hello', headers: { 'x-request-id': String(seq) } };
+  return make(ctx);
 };
-const soapFactory = ({ seq, user, iteration }) => {
-  built++;
-  return {
-    path: '/soap',
-    headers: SOAP_HEADERS,
-    body: `${SOAP_A}B${String(user).padStart(3, '0')}-${String(iteration % 1e9).padStart(9, '0')}${SOAP_B}Q-${String(seq % 1e10).padStart(10, '0')}${SOAP_C}`,
-  };
-};
-const okChecker = (status) => (status === 200 ? null : `http-status:${status}`);
-const FAULT = Buffer.from(':Fault>');
-const ENVELOPE_END = Buffer.from('</soap:Envelope>');
-const soapChecker = (status, _h, body) => {
-  if (status !== 200) return `http-status:${status}`;
-  if (body.indexOf(FAULT) >= 0) return 'soap-fault';
-  return body.length >= ENVELOPE_END.length && body.subarray(body.length - ENVELOPE_END.length).equals(ENVELOPE_END) ? null : 'invalid-body';
-};
+const helloFactory = counted(helloRequest);
+const soapFactory = counted(soapRequest);
 
 const cpuUs = (a, b) => b.user - a.user + (b.system - a.system);
 const median = (xs) => {

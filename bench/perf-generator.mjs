@@ -51,6 +51,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { helloFactory, okChecker, SOAP_BODY, soapChecker, soapFactory } from './_load-requests.mjs';
 import { procCpu } from './_proc.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -89,14 +90,6 @@ const cpuMs = (a, b) => (b.user - a.user + (b.system - a.system)) / 1000;
 
 // ---------------------------------------------------------------- wrk
 const tmp = mkdtempSync(join(tmpdir(), 'hutong-bench-'));
-const SOAP_BODY =
-  '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>' +
-  '<HIPMessageServer xmlns="urn:hl7-org:v3"><action>PatientInfoQuery</action><message><![CDATA[' +
-  '<PRPA_IN201305UV02 xmlns="urn:hl7-org:v3"><id root="2.16.156.10011.2.5.1.1" extension="BENCH-0000000001"/>' +
-  '<creationTime value="20240101120000"/><interactionId root="2.16.840.1.113883.1.6" extension="PRPA_IN201305UV02"/>' +
-  '<controlActProcess classCode="CACT" moodCode="EVN"><queryByParameter><queryId extension="Q-0000000001"/>' +
-  '<parameterList><id><value extension="SYNTH-000001"/></id></parameterList></queryByParameter></controlActProcess>' +
-  '</PRPA_IN201305UV02>]]></message></HIPMessageServer></soap:Body></soap:Envelope>';
 const soapLua = join(tmp, 'soap.lua');
 writeFileSync(
   soapLua,
@@ -141,28 +134,6 @@ async function wrk(path, connections, lua, durationS = DURATION) {
 }
 
 // ---------------------------------------------------------------- ours
-const helloFactory = ({ seq }) => ({ method: 'GET', path: '/hello', headers: { 'x-request-id': String(seq) } });
-// the body around its two ids, cut once: per request only the ids are made and joined (a
-// String.replace per id scanned the whole body each time)
-const [SOAP_A, SOAP_REST] = SOAP_BODY.split('BENCH-0000000001');
-const [SOAP_B, SOAP_C] = SOAP_REST.split('Q-0000000001');
-const SOAP_HEADERS = { 'content-type': 'text/xml; charset=utf-8', soapaction: '"urn:hl7-org:v3/HIPMessageServer"' };
-const soapFactory = ({ seq, user, iteration }) => ({
-  path: '/soap',
-  headers: SOAP_HEADERS,
-  // a fresh message id per request, same length as the wrk body
-  body: `${SOAP_A}B${String(user).padStart(3, '0')}-${String(iteration % 1e9).padStart(9, '0')}${SOAP_B}Q-${String(seq % 1e10).padStart(10, '0')}${SOAP_C}`,
-});
-const okChecker = (status) => (status === 200 ? null : `http-status:${status}`);
-// every response: status, no SOAP fault, a complete envelope — on the bytes (the echo is ASCII),
-// without decoding the body to a string first
-const FAULT = Buffer.from(':Fault>');
-const ENVELOPE_END = Buffer.from('</soap:Envelope>');
-const soapChecker = (status, _h, body) => {
-  if (status !== 200) return `http-status:${status}`;
-  if (body.indexOf(FAULT) >= 0) return 'soap-fault';
-  return body.length >= ENVELOPE_END.length && body.subarray(body.length - ENVELOPE_END.length).equals(ENVELOPE_END) ? null : 'invalid-body';
-};
 
 // engine undefined: runStage's default (the raw client for the closed model)
 async function ours(stage, factory, checker, engine) {
