@@ -110,14 +110,15 @@ function load(root: string): LoadedCatalog {
     { name: 'data', bytes: Buffer.from(dataDigest) },
   ]);
   // these exact files passed before: their parsed data is kept, the YAML need not be read again
-  const cached = errors.length === 0 && knownValid(key) ? cachedData(key) : undefined;
+  const known = errors.length === 0 && knownValid(key);
+  const cached = known ? cachedData(key) : undefined;
   const fromCache = cached !== undefined && raw.every((f) => Object.hasOwn(cached, f.rel));
   const read: { rule: FileRule; file: ReadFile }[] = raw.map(({ rule, rel, bytes: b }) => ({
     rule,
     file: fromCache ? { rel, bytes: b, data: cached[rel] } : parseCatalogFile(rel, b),
   }));
   for (const { file } of read) if (file.issue) errors.push(file.issue);
-  const skipSchemas = errors.length === 0 && knownValid(key);
+  const skipSchemas = known && errors.length === 0;
 
   for (const { rule, file } of read) {
     if (file.issue) continue;

@@ -1,5 +1,4 @@
-/** Reading catalogue files: the bytes (for the version hash) and the parsed data, or a located syntax error. */
-import { readFileSync } from 'node:fs';
+/** Parsing catalogue files: the data of their bytes, or a located syntax error. */
 import { parseDocument } from 'yaml';
 import type { CatalogIssue } from './errors.js';
 
@@ -107,10 +106,6 @@ export function jsonErrorIndex(text: string): number {
     if (typeof at === 'number') return at;
     throw at;
   }
-}
-
-export function readCatalogFile(abs: string, rel: string): ReadFile {
-  return parseCatalogFile(rel, readFileSync(abs));
 }
 
 /** The data of a catalogue file read as `bytes` (YAML or JSON by its name), or a located syntax error. */
