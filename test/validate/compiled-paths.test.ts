@@ -47,6 +47,15 @@ function requiredHeaderEntry(): { t: DocumentTemplate; e: EntryTemplate } {
   throw new Error('no required header id');
 }
 
+/** A copy of the catalogue to edit, its template and entry of requiredHeaderEntry(), and that template's sample. */
+function editableHeaderEntry(): { cat: Catalog; t: DocumentTemplate; e: EntryTemplate; xml: string } {
+  const cat = structuredClone(catalog) as Catalog;
+  const { t: t0, e: e0 } = requiredHeaderEntry();
+  const t = cat.documents.find((d) => d.code === t0.code)!;
+  const e = t.header.elements.find((x) => x.xpath === e0.xpath && x.de === e0.de)!;
+  return { cat, t, e, xml: sample(t0) };
+}
+
 describe('compiled catalogue paths', () => {
   it('a PathSelector sharing prefixes selects what selectJ selects, for every path of every template on its sample', () => {
     let compared = 0;
@@ -151,11 +160,7 @@ describe('compiled catalogue paths', () => {
 
 describe('a catalogue edited in place or reloaded meets no stale plan', () => {
   it('an entry whose path is changed, then restored, is judged by its current path each time', () => {
-    const cat = structuredClone(catalog) as Catalog;
-    const { t: t0, e: e0 } = requiredHeaderEntry();
-    const t = cat.documents.find((d) => d.code === t0.code)!;
-    const e = t.header.elements.find((x) => x.xpath === e0.xpath && x.de === e0.de)!;
-    const xml = sample(t0);
+    const { cat, t, e, xml } = editableHeaderEntry();
     const before = rulesOf(templateRun(cat, t, xml));
     expect(before.filter((r) => r.startsWith('HT-TPL-ENTRY-MISSING'))).toEqual([]);
 
@@ -169,11 +174,7 @@ describe('a catalogue edited in place or reloaded meets no stale plan', () => {
   });
 
   it('an entry whose format is changed is checked against the new format', () => {
-    const cat = structuredClone(catalog) as Catalog;
-    const { t: t0, e: e0 } = requiredHeaderEntry();
-    const t = cat.documents.find((d) => d.code === t0.code)!;
-    const e = t.header.elements.find((x) => x.xpath === e0.xpath && x.de === e0.de)!;
-    const xml = sample(t0);
+    const { cat, t, e, xml } = editableHeaderEntry();
     const value = (selectJ(scanTree(xml), e.xpath)[0] as { value: string }).value;
     const before = rulesOf(templateRun(cat, t, xml));
     // a length the sample's value cannot meet
