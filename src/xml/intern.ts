@@ -88,10 +88,10 @@ export class NameTrie {
       if (c === 0x3a) {
         if (colon !== -1) return 0;
         colon = k - start;
-      } else if (QNAME[c] === 0) return 0;
+      } else if (NAME[c] === 0) return 0;
     }
-    if (QNAME[text.charCodeAt(start)] !== 1) return 0;
-    if (colon !== -1 && (colon === len - 1 || QNAME[text.charCodeAt(start + colon + 1)] !== 1)) return 0;
+    if (NAME[text.charCodeAt(start)] !== 1) return 0;
+    if (colon !== -1 && (colon === len - 1 || NAME[text.charCodeAt(start + colon + 1)] !== 1)) return 0;
     // room for a whole new path: each node added may need a row for its parent
     if (this.used + len > this.nodes || this.usedRows + len > this.maxRows) {
       this.full = true;
@@ -123,7 +123,7 @@ export class NameTrie {
     this.colons[node] = colon;
     this.prefixes[node] = colon === -1 ? '' : name.slice(0, colon);
     this.locals[node] = colon === -1 ? name : name.slice(colon + 1);
-    this.xmlns[node] = name === 'xmlns' || name.startsWith('xmlns:') ? 1 : 0;
+    this.xmlns[node] = isXmlnsName(name) ? 1 : 0;
     this.count++;
     return node;
   }
@@ -158,11 +158,16 @@ export class NameTrie {
   }
 }
 
-/** ASCII QName characters apart from ':': 1 = may start a name (or the part after the colon), 2 = may continue one. */
-const QNAME = new Uint8Array(128);
-for (let c = 0x41; c <= 0x5a; c++) QNAME[c] = 1;
-for (let c = 0x61; c <= 0x7a; c++) QNAME[c] = 1;
-QNAME[0x5f] = 1;
-for (let c = 0x30; c <= 0x39; c++) QNAME[c] = 2;
-QNAME[0x2d] = 2;
-QNAME[0x2e] = 2;
+/** ASCII name characters apart from ':' (the scanner's table too): 1 = may start a name (or the part after the colon), 2 = may continue one. */
+export const NAME = new Uint8Array(128);
+for (let c = 0x41; c <= 0x5a; c++) NAME[c] = 1;
+for (let c = 0x61; c <= 0x7a; c++) NAME[c] = 1;
+NAME[0x5f] = 1;
+for (let c = 0x30; c <= 0x39; c++) NAME[c] = 2;
+NAME[0x2d] = 2;
+NAME[0x2e] = 2;
+
+/** A namespace declaration's attribute name: xmlns or xmlns:prefix. */
+export function isXmlnsName(name: string): boolean {
+  return name.charCodeAt(0) === 0x78 /* x */ && name.startsWith('xmlns') && (name.length === 5 || name.charCodeAt(5) === 0x3a);
+}

@@ -1,4 +1,4 @@
-import { NameTrie } from './intern.js';
+import { isXmlnsName, NAME, NameTrie } from './intern.js';
 import { JElement, type DocumentText, type JAttr } from './jstree.js';
 
 /**
@@ -97,15 +97,6 @@ function isXmlChar(cp: number): boolean {
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
-
-/** ASCII name characters: 1 = may start a name, 2 = may continue one (':' is handled apart). */
-const NAME = new Uint8Array(128);
-for (let c = 0x41; c <= 0x5a; c++) NAME[c] = 1;
-for (let c = 0x61; c <= 0x7a; c++) NAME[c] = 1;
-NAME[0x5f] = 1;
-for (let c = 0x30; c <= 0x39; c++) NAME[c] = 2;
-NAME[0x2d] = 2;
-NAME[0x2e] = 2;
 
 // ------------------------------------------------------------------------- references
 
@@ -397,7 +388,7 @@ const W = {
   openKids: [] as number[],
   /** per attribute of the current start tag: offset of the colon in its name, -1 for none */
   colons: [] as number[],
-  /** per attribute: whether it is a namespace declaration: 1 yes, 0 no, -1 not known yet (a name not in NAMES) */
+  /** per attribute: whether it is a namespace declaration: 1 yes, 0 no */
   xmlns: [] as number[],
 };
 
@@ -466,10 +457,6 @@ function textRun(text: string, u: Uint16Array, from: number, strict: boolean): n
   }
   CHUNKS[chunkCount++] = s;
   return to;
-}
-
-function isXmlnsName(name: string): boolean {
-  return name.charCodeAt(0) === 0x78 /* x */ && name.startsWith('xmlns') && (name.length === 5 || name.charCodeAt(5) === 0x3a);
 }
 
 /**
@@ -648,8 +635,8 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
         prefixes[count] = NAMES.prefixes[node]!;
         xmlns[count] = NAMES.xmlns[node]!;
       } else {
-        xmlns[count] = -1;
         name = text.slice(j, ne);
+        xmlns[count] = isXmlnsName(name) ? 1 : 0;
         if (ac === -1) {
           locals[count] = name;
           prefixes[count] = '';
@@ -715,7 +702,6 @@ function scan(text: string, maxDepth: number, strict: boolean): JElement {
     let plainAttrs = 0;
     for (let k = 0; k < count; k++) {
       const name = names[k]!;
-      if (xmlns[k] === -1) xmlns[k] = isXmlnsName(name) ? 1 : 0;
       if (xmlns[k] === 0) {
         plainAttrs++;
         continue;
