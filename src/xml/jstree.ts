@@ -65,9 +65,13 @@ export class JElement {
     private readonly text: DocumentText,
   ) {}
 
-  /** An attribute without namespace (libxml2's attr(name)), or one in a namespace. */
+  /** An attribute without namespace (libxml2's attr(name)), or one in a namespace. An indexed loop: the layers ask it for most elements of a document. */
   attr(local: string, ns = ''): JAttr | undefined {
-    for (const a of this.attrs) if (a.local === local && a.ns === ns) return a;
+    const as = this.attrs;
+    for (let i = 0; i < as.length; i++) {
+      const a = as[i]!;
+      if (a.local === local && a.ns === ns) return a;
+    }
     return undefined;
   }
 
@@ -265,12 +269,7 @@ export function compilePath(path: string): CompiledPath {
 
 /** The attribute of `el` with a compiled name (a path's final @attribute). */
 export function attrNamed(el: JElement, a: Name): JAttr | undefined {
-  const as = el.attrs;
-  for (let i = 0; i < as.length; i++) {
-    const x = as[i]!;
-    if (x.local === a.local && x.ns === a.ns) return x;
-  }
-  return undefined;
+  return el.attr(a.local, a.ns);
 }
 
 /** Whether some node the predicate's relative path selects from `el` has the literal as value. */

@@ -57,15 +57,6 @@ export class Findings {
 
 /** An attribute's value by local name (no namespace) or by namespace URI; undefined when absent. */
 export function attr(el: JElement | undefined, name: string, nsUri = ''): string | undefined {
-  return el === undefined ? undefined : attrNode(el, name, nsUri)?.value;
+  return el === undefined ? undefined : el.attr(name, nsUri)?.value;
 }
 
-/** JElement.attr(local, ns) as an indexed loop: the layers ask it for most elements of a document. */
-export function attrNode(el: JElement, local: string, ns = ''): JAttr | undefined {
-  const as = el.attrs;
-  for (let i = 0; i < as.length; i++) {
-    const a = as[i]!;
-    if (a.local === local && a.ns === ns) return a;
-  }
-  return undefined;
-}

@@ -95,15 +95,6 @@ export class SectionEntries {
   }
 }
 
-/** The value of the attribute `local` without namespace (JElement.attr(local)?.value). */
-function plainAttr(el: JElement, local: string): string | undefined {
-  const as = el.attrs;
-  for (let i = 0; i < as.length; i++) {
-    const a = as[i]!;
-    if (a.local === local && a.ns === '') return a.value;
-  }
-  return undefined;
-}
 
 /** The entry under the value of `attr` (code, displayName) of each of its hl7:observation/hl7:code elements that has one. */
 function addByObservationCode(entry: JElement, attr: string, m: Map<string, JElement[]>): void {
@@ -116,7 +107,7 @@ function addByObservationCode(entry: JElement, attr: string, m: Map<string, JEle
     for (let k = 0; k < ks.length; k++) {
       const code = ks[k]!;
       if (code.local !== 'code' || code.ns !== hl7) continue;
-      const v = plainAttr(code, attr);
+      const v = code.attr(attr)?.value;
       if (v === undefined) continue;
       const list = m.get(v);
       if (list === undefined) m.set(v, [entry]);

@@ -3,7 +3,7 @@ import type { Cardinality, DocumentTemplate, EntryTemplate, SectionTemplate } fr
 import { compilePath, elementsInOrder, firstKid, isElement, selectCompiled, selectJ, xpathOfJ, type JAttr, type JElement, type JSelected } from '../../xml/jstree.js';
 import { NS } from '../../xml/ns.js';
 import { parseCatalogPath, pathToString } from '../../xml/path-grammar.js';
-import { attr, attrNode, childrenNamed, elementsOf, Findings, type LayerContext } from './context.js';
+import { attr, childrenNamed, elementsOf, Findings, type LayerContext } from './context.js';
 import { SectionEntries, shapeOf, type IndexedPath } from './entry-index.js';
 import { PathPlan, PlanRun, type PlannedPath } from './path-plan.js';
 import { formatOk, tsOk, tsProblem } from './value-checks.js';
@@ -116,7 +116,7 @@ function sectionCodeValue(section: JElement): string {
   for (let i = 0; i < cs.length; i++) {
     const c = cs[i]!;
     if (c.local === 'code' && c.ns === NS.hl7) {
-      const a = attrNode(c, 'code');
+      const a = c.attr('code');
       if (a) return a.value;
     }
   }
@@ -305,7 +305,7 @@ function checkEntry(
       });
       if (other) {
         const holder = isElement(other) ? other : other.parent;
-        f.add('HT-TPL-ID-ROOT', { what: e.name, expected: idRoot.root, actual: holder ? attr(holder, 'root') ?? '' : '' }, (holder ? attrNode(holder, 'root') : undefined) ?? other);
+        f.add('HT-TPL-ID-ROOT', { what: e.name, expected: idRoot.root, actual: holder ? attr(holder, 'root') ?? '' : '' }, (holder ? holder.attr('root') : undefined) ?? other);
         return { entry: e, nodes };
       }
     }
@@ -320,11 +320,11 @@ function checkEntry(
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
     if (!isElement(n)) {
-      if (attrNode(n.parent, 'nullFlavor')) continue;
+      if (n.parent.attr('nullFlavor')) continue;
       checkOne(n.value, n, e, p, fmt, f, checked);
       continue;
     }
-    if (attrNode(n, 'nullFlavor')) continue;
+    if (n.attr('nullFlavor')) continue;
     if (n.local === 'value') dataType(n, e, f, clause);
     // the value an element of a data type carries, and the node it sits on
     switch (dt) {
@@ -364,7 +364,7 @@ function checkEntry(
 
 /** The value of attribute `name` of `el` (the element itself is the node when it is absent). */
 function onAttr(el: JElement, name: string, e: EntryTemplate, p: EntryParams, fmt: RepresentationFormat | null, f: Findings, checked: CheckedValues): void {
-  const at = attrNode(el, name);
+  const at = el.attr(name);
   if (at) checkOne(at.value, at, e, p, fmt, f, checked);
   else checkOne('', el, e, p, fmt, f, checked);
 }
@@ -470,8 +470,8 @@ function datesEverywhere(root: JElement, f: Findings, checked: CheckedValues): v
     const el = all[i]!;
     if (el.ns !== hl7) continue;
     const local = el.local;
-    if (!isTsElement(local) && !(local.length === 5 && local === 'value' && attrNode(el, 'type', NS.xsi)?.value === 'TS')) continue;
-    const n = attrNode(el, 'value');
+    if (!isTsElement(local) && !(local.length === 5 && local === 'value' && el.attr('type', NS.xsi)?.value === 'TS')) continue;
+    const n = el.attr('value');
     if (!n) continue;
     const v = n.value;
     if (v === '' || (checked.size > 0 && checked.has(n)) || tsOk(v)) continue;

@@ -1,6 +1,6 @@
 import type { ValueSetDef } from '../../catalog/types.js';
 import { elementsInOrder, isElement, type JAttr, type JElement } from '../../xml/jstree.js';
-import { attrNode, Findings, type LayerContext } from './context.js';
+import { Findings, type LayerContext } from './context.js';
 import type { ResolvedEntry } from './template.js';
 
 /**
@@ -65,13 +65,13 @@ export function runTerminology(ctx: LayerContext, resolved: ResolvedEntry[]): Fi
     if (!e.valueSet) continue;
     for (const n of r.nodes) {
       const holder = !isElement(n) ? (n.local === 'code' ? n.parent : null) : CODED.has(e.dataType) ? n : null;
-      if (!holder || attrNode(holder, 'nullFlavor')) continue;
-      const code = attrNode(holder, 'code')?.value ?? '';
+      if (!holder || holder.attr('nullFlavor')) continue;
+      const code = holder.attr('code')?.value ?? '';
       if (code === '') continue; // the template layer reports the empty value
       covered.add(holder, code);
-      const system = attrNode(holder, 'codeSystem')?.value;
+      const system = holder.attr('codeSystem')?.value;
       if (e.dataType !== 'CS' && system !== e.valueSet) {
-        f.add('HT-TERM-SYSTEM', { name: e.name, expected: e.valueSet, actual: system ?? '（无 none）' }, attrNode(holder, 'codeSystem') ?? holder, { paramsEn: { actual: system ?? '(none)' } });
+        f.add('HT-TERM-SYSTEM', { name: e.name, expected: e.valueSet, actual: system ?? '（无 none）' }, holder.attr('codeSystem') ?? holder, { paramsEn: { actual: system ?? '(none)' } });
       }
       const vs = catalog.valueSets.get(e.valueSet);
       if (!vs) {
@@ -119,7 +119,7 @@ export function runTerminology(ctx: LayerContext, resolved: ResolvedEntry[]): Fi
       reportUnknown(system, code, n);
       continue;
     }
-    checkCode(f, vs, attrNode(n, 'displayName')?.value ?? n.local, code, n);
+    checkCode(f, vs, n.attr('displayName')?.value ?? n.local, code, n);
   }
   return f;
 }
@@ -130,12 +130,12 @@ function checkCode(f: Findings, vs: ValueSetDef, name: string, code: string, hol
   const concept = conceptIndex(vs).get(code);
   if (!concept) {
     // a list only an unofficial source gives cannot fail a file on its own
-    f.add('HT-TERM-CODE-UNKNOWN', { name, code, valueSet: vs.oid, valueSetName: vs.name }, attrNode(holder, 'code') ?? holder, vs.verified ? {} : { severity: 'warning' });
+    f.add('HT-TERM-CODE-UNKNOWN', { name, code, valueSet: vs.oid, valueSetName: vs.name }, holder.attr('code') ?? holder, vs.verified ? {} : { severity: 'warning' });
     return;
   }
-  const display = checkDisplay ? attrNode(holder, 'displayName')?.value : undefined;
+  const display = checkDisplay ? holder.attr('displayName')?.value : undefined;
   if (display !== undefined && display !== concept.display && concept.display !== '') {
-    f.add('HT-TERM-DISPLAY', { name, code, valueSet: vs.oid, expected: concept.display, actual: display }, attrNode(holder, 'displayName') ?? holder);
+    f.add('HT-TERM-DISPLAY', { name, code, valueSet: vs.oid, expected: concept.display, actual: display }, holder.attr('displayName') ?? holder);
   }
 }
 
