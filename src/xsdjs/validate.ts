@@ -3,7 +3,7 @@ import { detached } from '../xml/detach.js';
 import { allows } from './content.js';
 import { clark, XSI, type CompiledSchema, type ComplexTypeData, type NsConstraint, type SimpleDef, type WildcardData } from './model.js';
 import { normaliseSpace, type WhiteSpace } from './builtins.js';
-import { simpleIdKind } from './simple.js';
+import { simpleIdKind, type SimpleChecker, type SimplePlan } from './simple.js';
 
 /**
  * The validator: a CompiledSchema linked into Maps and checker closures (once per schema
@@ -15,14 +15,9 @@ import { simpleIdKind } from './simple.js';
 
 export type Acceptance = { valid: true } | { valid: false; reason: string; xpath?: string };
 
-export type Check = (raw: string, scope?: ReadonlyMap<string, string>) => boolean;
+type Check = SimpleChecker;
 /** simple.ts's simplePlan: the unmemoised checker and what lets the walk skip calling it */
-export interface Plan {
-  check: Check;
-  always: boolean;
-  ws: WhiteSpace;
-  set: ReadonlySet<string> | undefined;
-}
+type Plan = SimplePlan;
 export type SimplePlanner = (def: SimpleDef) => Plan;
 
 interface RWild {
@@ -177,7 +172,6 @@ function memoCheck(memo: Memo, raw: string): boolean {
 
 function memoMiss(memo: Memo, raw: string): boolean {
   const r = memo.check(raw);
-  if (raw.length > MEMO_LEN) return r;
   if (memo.map.size >= MEMO_MAX) memo.map = new Map();
   // copied: a slice of the document as a key would keep the whole document alive
   memo.map.set(detached(raw), r);
