@@ -162,10 +162,10 @@ export function detect(root: JElement, catalog: Catalog, file: string, expect?: 
   const { local, ns } = root;
   let d: Detection;
   // the template a document's name gives, asked once: detection chooses with it, then checks the name against it
-  let byName: { template: DocumentTemplate | undefined } | undefined;
+  let byName: DocumentTemplate | undefined;
   if (local === 'ClinicalDocument' && ns === NS.hl7) {
-    byName = { template: name ? templateForTestName(catalog, name) : undefined };
-    d = detectDocument(root, catalog, byName.template);
+    byName = name ? templateForTestName(catalog, name) : undefined;
+    d = detectDocument(root, catalog, byName);
   }
   else if (V3_ROOT.test(local) && ns === NS.hl7) d = detectMessage(root, catalog, name, expect);
   else d = { kind: 'unknown', candidates: [], findings: [] };
@@ -237,7 +237,8 @@ function detectMessage(root: JElement, catalog: Catalog, name: TestName | undefi
   return d;
 }
 
-function fileNameFindings(d: Detection, root: JElement, catalog: Catalog, file: string, byName?: { template: DocumentTemplate | undefined }): Finding[] {
+/** byName: the template the file name gives (detect() asks it for every ClinicalDocument, the only root a document kind comes from) */
+function fileNameFindings(d: Detection, root: JElement, catalog: Catalog, file: string, byName: DocumentTemplate | undefined): Finding[] {
   const name = d.name;
   if (!name) return [];
   const base = baseNameOf(file);
@@ -250,7 +251,7 @@ function fileNameFindings(d: Detection, root: JElement, catalog: Catalog, file: 
       mismatch(`文件名表示共享文档（${name.prefix}），内容是 ${root.local}`);
       return out;
     }
-    const t = byName !== undefined ? byName.template : templateForTestName(catalog, name);
+    const t = byName;
     if (!t) mismatch(`目录中没有测试编号 ${name.prefix} 的文档`);
     else if (d.template && d.template !== t) mismatch(`文件名编号 ${name.prefix} 对应 ${t.code} ${t.title}，内容是 ${d.template.code} ${d.template.title}`);
   } else if (name.role === 'service') {
