@@ -60,3 +60,28 @@ export function attr(el: JElement | undefined, name: string, nsUri = ''): string
   return el === undefined ? undefined : el.attr(name, nsUri)?.value;
 }
 
+/**
+ * Elements told apart as (line, name, key): what a layer already checked or covered, so that a
+ * later walk skips it. By line first: most elements are not in it, and a number is looked up
+ * without building a key. Two elements alike in all three count as one (a one-line document),
+ * as they always have.
+ */
+export class ElementKeys {
+  size = 0;
+  private readonly byLine = new Map<number, string[]>();
+
+  add(el: JElement, key: string): void {
+    const list = this.byLine.get(el.line);
+    if (list === undefined) this.byLine.set(el.line, [el.local, key]);
+    else list.push(el.local, key);
+    this.size++;
+  }
+
+  has(el: JElement, key: string): boolean {
+    const list = this.byLine.get(el.line);
+    if (list === undefined) return false;
+    const local = el.local;
+    for (let i = 0; i < list.length; i += 2) if (list[i] === local && list[i + 1] === key) return true;
+    return false;
+  }
+}

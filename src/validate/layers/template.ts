@@ -3,7 +3,7 @@ import type { Cardinality, DocumentTemplate, EntryTemplate, SectionTemplate } fr
 import { compilePath, elementsInOrder, firstKid, isElement, selectCompiled, selectJ, xpathOfJ, type JAttr, type JElement, type JSelected } from '../../xml/jstree.js';
 import { NS } from '../../xml/ns.js';
 import { parseCatalogPath, pathToString } from '../../xml/path-grammar.js';
-import { attr, childrenNamed, elementsOf, Findings, type LayerContext } from './context.js';
+import { attr, childrenNamed, elementsOf, ElementKeys, Findings, type LayerContext } from './context.js';
 import { SectionEntries, shapeOf, type IndexedPath } from './entry-index.js';
 import { PathPlan, PlanRun, type PlannedPath } from './path-plan.js';
 import { formatOk, tsOk, tsProblem } from './value-checks.js';
@@ -61,7 +61,7 @@ export function runTemplate(ctx: LayerContext): TemplateResult {
     const code = selectJ(root, 'hl7:code')[0];
     const reason = `templateId ${tids.length ? tids.join(', ') : '（无 none）'}，code ${code !== undefined && isElement(code) ? `${attr(code, 'code') ?? ''}@${attr(code, 'codeSystem') ?? ''}` : '（无 none）'} 均不在 WS/T 500 / WS/T 483 目录中`;
     f.add('HT-TPL-DOCTYPE-UNKNOWN', { reason }, code !== undefined && isElement(code) ? code : root);
-    datesEverywhere(root, f, new CheckedValues());
+    datesEverywhere(root, f, new ElementKeys());
     return { findings: f, resolved };
   }
 
@@ -72,7 +72,7 @@ export function runTemplate(ctx: LayerContext): TemplateResult {
     if (firstKid(root, part) === undefined) f.addAt('HT-TPL-HEADER-MISSING', { part, clause }, `/hl7:ClinicalDocument/hl7:${part}`);
   }
 
-  const checked = new CheckedValues();
+  const checked = new ElementKeys();
   const headerSiblings = t.header.elements;
   // header entries share long prefixes (hl7:recordTarget/hl7:patientRole/…): evaluated once
   const hp = listPlanOf(headerSiblings, false);
@@ -288,7 +288,7 @@ function nodesOf(ep: EntryPlan, run: PlanRun, index?: SectionEntries): JSelected
 }
 
 function checkEntry(
-  ctx: JElement, ctxPath: () => string, plan: EntryPlan, nodes: JSelected[], siblings: EntryTemplate[], f: Findings, clause: string, where: string, checked: CheckedValues,
+  ctx: JElement, ctxPath: () => string, plan: EntryPlan, nodes: JSelected[], siblings: EntryTemplate[], f: Findings, clause: string, where: string, checked: ElementKeys,
 ): ResolvedEntry {
   const e = plan.entry;
   const p: EntryParams = { name: e.name, de: e.de, clause, where };
@@ -363,30 +363,30 @@ function checkEntry(
 }
 
 /** The value of attribute `name` of `el` (the element itself is the node when it is absent). */
-function onAttr(el: JElement, name: string, e: EntryTemplate, p: EntryParams, fmt: RepresentationFormat | null, f: Findings, checked: CheckedValues): void {
+function onAttr(el: JElement, name: string, e: EntryTemplate, p: EntryParams, fmt: RepresentationFormat | null, f: Findings, checked: ElementKeys): void {
   const at = el.attr(name);
   if (at) checkOne(at.value, at, e, p, fmt, f, checked);
   else checkOne('', el, e, p, fmt, f, checked);
 }
 
 /** One value of an entry against its representation format. */
-function checkOne(value: string, node: JSelected, e: EntryTemplate, p: EntryParams, fmt: RepresentationFormat | null, f: Findings, checked: CheckedValues): void {
+function checkOne(value: string, node: JSelected, e: EntryTemplate, p: EntryParams, fmt: RepresentationFormat | null, f: Findings, checked: ElementKeys): void {
   if (value.trim() === '') {
     f.add('HT-TPL-EMPTY-VALUE', p, node, needsOne(e.cardinality) ? {} : { severity: 'warning' });
     return;
   }
   if (!fmt) return;
   if (formatOk(fmt, value)) {
-    if (fmt.kind === 'date' || fmt.kind === 'dateTime') checked.add(node);
+    if (fmt.kind === 'date' || fmt.kind === 'dateTime') noteChecked(checked, node);
     return;
   }
   const check = checkValue(fmt, value);
   if (!check.ok) {
-    checked.add(node);
+    noteChecked(checked, node);
     if (isRealDateProblem(check)) f.add('HT-TPL-DATE', { ...p, value, reason: check.reasonZh }, node, { paramsEn: { reason: check.reason } });
     else f.add('HT-TPL-FORMAT', { ...p, value: clip(value), format: e.format, reason: check.reasonZh }, node, { paramsEn: { reason: check.reason } });
   } else if (fmt.kind === 'date' || fmt.kind === 'dateTime') {
-    checked.add(node);
+    noteChecked(checked, node);
   }
 }
 
@@ -414,32 +414,12 @@ function dataType(valueEl: JElement, e: EntryTemplate, f: Findings, clause: stri
 }
 
 /**
- * The values the entries checked as dates (or found wrong), which the dates-anywhere pass then
- * leaves alone: told apart as (line, element name, attribute name) — two nodes alike in all three
- * count as one (a one-line document), as they always have. By line first, as numbers: no key
- * string is built for each value.
+ * A value the entries checked as a date (or found wrong), which the dates-anywhere pass then
+ * leaves alone: its element, keyed by the attribute name ('' for the element's own text).
  */
-class CheckedValues {
-  size = 0;
-  private readonly byLine = new Map<number, string[]>();
-
-  add(n: JSelected): void {
-    const el = isElement(n) ? n : n.parent;
-    const a = isElement(n) ? '' : n.local;
-    const list = this.byLine.get(el.line);
-    if (list === undefined) this.byLine.set(el.line, [el.local, a]);
-    else list.push(el.local, a);
-    this.size++;
-  }
-
-  /** Whether an attribute like this one (same element line and name, same name) was checked. */
-  has(n: JAttr): boolean {
-    const list = this.byLine.get(n.parent.line);
-    if (list === undefined) return false;
-    const local = n.parent.local;
-    for (let i = 0; i < list.length; i += 2) if (list[i] === local && list[i + 1] === n.local) return true;
-    return false;
-  }
+function noteChecked(checked: ElementKeys, n: JSelected): void {
+  if (isElement(n)) checked.add(n, '');
+  else checked.add(n.parent, n.local);
 }
 
 // ------------------------------------------------------------------------- dates anywhere
@@ -462,7 +442,7 @@ function isTsElement(local: string): boolean {
  * Every HL7 TS in the document must be a real date (the template paths reach only the ones the
  * catalogue names; effectiveTime, time, birthTime … elsewhere carry dates too).
  */
-function datesEverywhere(root: JElement, f: Findings, checked: CheckedValues): void {
+function datesEverywhere(root: JElement, f: Findings, checked: ElementKeys): void {
   const all = elementsInOrder(root);
   // the tree's own string for the namespace: comparisons with it are mostly by identity
   const hl7 = root.ns === NS.hl7 ? root.ns : NS.hl7;
@@ -474,7 +454,7 @@ function datesEverywhere(root: JElement, f: Findings, checked: CheckedValues): v
     const n = el.attr('value');
     if (!n) continue;
     const v = n.value;
-    if (v === '' || (checked.size > 0 && checked.has(n)) || tsOk(v)) continue;
+    if (v === '' || (checked.size > 0 && checked.has(n.parent, n.local)) || tsOk(v)) continue;
     const problem = tsProblem(v);
     if (problem !== null) f.add('HT-TPL-DATE', { name: n.parent.local, de: 'HL7 TS', value: v, reason: problem.reasonZh }, n, { paramsEn: { reason: problem.reason } });
   }

@@ -1,6 +1,6 @@
 import type { ValueSetDef } from '../../catalog/types.js';
 import { elementsInOrder, isElement, type JAttr, type JElement } from '../../xml/jstree.js';
-import { Findings, type LayerContext } from './context.js';
+import { ElementKeys, Findings, type LayerContext } from './context.js';
 import type { ResolvedEntry } from './template.js';
 
 /**
@@ -17,28 +17,6 @@ export const DE_CODE_SYSTEM = '2.16.156.10011.2.2.1';
 const CODED = new Set(['CD', 'CE', 'CV', 'CS']);
 
 /**
- * Coded elements the template's entries already checked, told apart as (line, name, code): two
- * elements alike in all three count as one (a one-line document), as they always have. By line
- * first: most elements are not covered, and a number is looked up without building a key.
- */
-class Covered {
-  private readonly byLine = new Map<number, string[]>();
-
-  add(el: JElement, code: string): void {
-    const list = this.byLine.get(el.line);
-    if (list === undefined) this.byLine.set(el.line, [el.local, code]);
-    else list.push(el.local, code);
-  }
-
-  has(el: JElement, code: string): boolean {
-    const list = this.byLine.get(el.line);
-    if (list === undefined) return false;
-    for (let i = 0; i < list.length; i += 2) if (list[i] === el.local && list[i + 1] === code) return true;
-    return false;
-  }
-}
-
-/**
  * Whether codes of this system are left to other checks (the document type code system, LOINC for section codes) or are HL7's own
  * (2.16.840.1.113883.5.… and 2.16.840.1.113883.1.11.…). Written out, not as a regular
  * expression nor a memo keyed by the value: it runs for every coded element of a document.
@@ -52,7 +30,8 @@ export function skippedSystem(system: string): boolean {
 export function runTerminology(ctx: LayerContext, resolved: ResolvedEntry[]): Findings {
   const f = new Findings(ctx.file);
   const catalog = ctx.catalog;
-  const covered = new Covered();
+  // coded elements the template's entries already checked, keyed by their code
+  const covered = new ElementKeys();
   const unknownSystems = new Set<string>();
   const reportUnknown = (system: string, code: string, el: JElement) => {
     if (unknownSystems.has(system)) return;
