@@ -225,11 +225,21 @@ function isLeap(y: number): boolean {
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** The last day of month m (1–12) of year y. */
+function lastDay(y: number, m: number): number {
+  return m === 2 && isLeap(y) ? 29 : DAYS[m - 1]!;
+}
+
+/** Whether YYYYMMDD is a real date (year 0001–9999, Gregorian leap years): badDate's verdict without its reason. */
+export function isRealDate(y: number, m: number, d: number): boolean {
+  return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= lastDay(y, m);
+}
+
 /** Reason (en, zh) why YYYYMMDD is not a real date, or undefined when it is. */
 function badDate(y: number, m: number, d: number): [string, string] | undefined {
   if (y < 1) return ['year 0000', '年份为 0000'];
   if (m < 1 || m > 12) return [`month ${m}`, `月份 ${m} 不存在`];
-  const last = m === 2 && isLeap(y) ? 29 : DAYS[m - 1]!;
+  const last = lastDay(y, m);
   if (d < 1 || d > last) return [`day ${d} of ${y}-${String(m).padStart(2, '0')}`, `${y} 年 ${m} 月没有 ${d} 日`];
   return undefined;
 }

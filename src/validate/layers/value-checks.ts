@@ -1,4 +1,4 @@
-import { checkValue, parseFormat, type FormatCheck, type RepresentationFormat } from '../../catalog/format.js';
+import { checkValue, isRealDate, parseFormat, type FormatCheck, type RepresentationFormat } from '../../catalog/format.js';
 
 /**
  * Quick yes-answers for the value checks the template layer makes on every data element and
@@ -23,15 +23,6 @@ function num(s: string, at: number, len: number): number {
 function allDigits(s: string): boolean {
   for (let i = 0; i < s.length; i++) if (!isDigit(s.charCodeAt(i))) return false;
   return true;
-}
-
-const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** A real calendar date, as format.ts's badDate judges (year 0001–9999, Gregorian leap years). */
-function realDate(y: number, m: number, d: number): boolean {
-  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  return d <= (m === 2 && leap ? 29 : DAYS[m - 1]!);
 }
 
 /** `len` characters, none a C0 control other than TAB/LF/CR and none a surrogate (a code point each). */
@@ -66,10 +57,10 @@ export function formatOk(fmt: RepresentationFormat, value: string): boolean {
       return i === n && i > frac && i - frac <= fmt.decimals;
     }
     case 'date':
-      return n === 8 && allDigits(value) && realDate(num(value, 0, 4), num(value, 4, 2), num(value, 6, 2));
+      return n === 8 && allDigits(value) && isRealDate(num(value, 0, 4), num(value, 4, 2), num(value, 6, 2));
     case 'dateTime':
       // the HL7 TS form to the second, without fraction or offset (the others: checkValue)
-      return n === 14 && allDigits(value) && realDate(num(value, 0, 4), num(value, 4, 2), num(value, 6, 2))
+      return n === 14 && allDigits(value) && isRealDate(num(value, 0, 4), num(value, 4, 2), num(value, 6, 2))
         && num(value, 8, 2) <= 23 && num(value, 10, 2) <= 59 && num(value, 12, 2) <= 59;
     case 'time':
       return n === 6 && allDigits(value) && num(value, 0, 2) <= 23 && num(value, 2, 2) <= 59 && num(value, 4, 2) <= 59;
@@ -116,7 +107,7 @@ export function tsOk(v: string): boolean {
     const mo = num(v, 4, 2);
     return mo >= 1 && mo <= 12;
   }
-  if (n >= 8 && !realDate(num(v, 0, 4), num(v, 4, 2), num(v, 6, 2))) return false;
+  if (n >= 8 && !isRealDate(num(v, 0, 4), num(v, 4, 2), num(v, 6, 2))) return false;
   if (n >= 10 && num(v, 8, 2) > 23) return false;
   if (n >= 12 && num(v, 10, 2) > 59) return false;
   return n < 14 || num(v, 12, 2) <= 59;
