@@ -201,7 +201,6 @@ export class Connection implements ParserSink {
     const socket = this.socket!;
     const b = req.bytes;
     if (typeof b === 'string') socket.write(b);
-    else if (typeof b[1] === 'string') socket.write(b[0] + b[1]);
     else {
       socket.cork();
       socket.write(b[0]);

@@ -95,12 +95,12 @@ export function requestHead(method: string, path: string, host: string, headers:
   return head + '\r\n';
 }
 
-/** A request without a body as its head, or head and body (a string body is UTF-8; the connection joins them for one write). */
-export type RequestBytes = string | [head: string, body: string | Uint8Array];
+/** A request as one string (no body, or a string body: UTF-8), or head and byte body (corked into one write). */
+export type RequestBytes = string | [head: string, body: Uint8Array];
 
 export function requestBytes(method: string, path: string, host: string, headers: HeaderInput, body: string | Uint8Array | null | undefined): RequestBytes {
   if (body === null || body === undefined) return requestHead(method, path, host, headers, method === 'GET' || method === 'HEAD' ? undefined : 0);
-  if (typeof body === 'string') return [requestHead(method, path, host, headers, Buffer.byteLength(body, 'utf8')), body];
+  if (typeof body === 'string') return requestHead(method, path, host, headers, Buffer.byteLength(body, 'utf8')) + body;
   if (body instanceof Uint8Array) return [requestHead(method, path, host, headers, body.byteLength), body];
   throw new InvalidRequestError('request body must be a string or bytes (streams are not supported by the raw client)');
 }
@@ -109,7 +109,5 @@ export function requestBytes(method: string, path: string, host: string, headers
 export function serializeRequest(spec: RequestSpec, host: string): Buffer {
   const method = spec.method ?? (spec.body === undefined ? 'GET' : 'POST');
   const b = requestBytes(method, spec.path, host, spec.headers, spec.body);
-  if (typeof b === 'string') return Buffer.from(b, 'utf8');
-  const body = b[1];
-  return typeof body === 'string' ? Buffer.from(b[0] + body, 'utf8') : Buffer.concat([Buffer.from(b[0], 'utf8'), body]);
+  return typeof b === 'string' ? Buffer.from(b, 'utf8') : Buffer.concat([Buffer.from(b[0], 'utf8'), b[1]]);
 }
